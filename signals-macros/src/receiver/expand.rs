@@ -1,0 +1,121 @@
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{FnArg, GenericParam, ItemFn, ReturnType};
+
+use super::attr::Options;
+use crate::render::tokens_to_string;
+
+pub fn expand(options: &Options, function: &ItemFn) -> TokenStream {
+    let signal = &options.signal;
+    let signal_span = signal.span();
+    let ident = &function.sig.ident;
+    // Spanned at the user's signal path, so that an error about the signal
+    // itself points there rather than at the whole attribute.
+    let krate = &respan(&options.crate_path, signal_span);
+    let function_type = function_type(function);
+
+    // The receiver's definition is generic over the signal and only asks
+    // that the signal accept this function's own `fn` type: it always
+    // compiles. The one concrete check is the `registration` call below.
+    let definition = match &options.sender {
+        None => quote! {
+            impl<S: #krate::__private::Accepts<#function_type>>
+                #krate::__private::ReceiverDefinition<S> for __Receiver
+            {
+                const RECEIVER: #krate::__private::StaticReceiver<S> =
+                    #krate::__private::unfiltered::<S>(#ident, __INFO);
+            }
+        },
+        Some(sender) => {
+            let sender_alias = quote_spanned!(sender.span()=> type __Sender = #sender;);
+            quote! {
+                #sender_alias
+
+                impl<S: #krate::__private::AcceptsFrom<__Sender, #function_type>>
+                    #krate::__private::ReceiverDefinition<S> for __Receiver
+                {
+                    const RECEIVER: #krate::__private::StaticReceiver<S> = {
+                        const FUNCTION: #function_type = #ident;
+                        #krate::__private::filtered::<S, __Sender, #function_type>(&FUNCTION, __INFO)
+                    };
+                }
+            }
+        }
+    };
+
+    // Both failures are reported once, in this one body: a path that is not
+    // a signal at the path, a signature the signal does not accept at the
+    // function's name (rustc narrows it to the `__Receiver` argument).
+    let receiver_arg = quote_spanned!(ident.span()=> __Receiver);
+    let registration = quote_spanned! {signal_span=>
+        #krate::__private::registration::<__Signal, #receiver_arg>()
+    };
+
+    let name = ident.to_string();
+    let priority = options.priority;
+    let sender_name = match &options.sender {
+        None => quote!(::core::option::Option::None),
+        Some(sender) => {
+            let sender = tokens_to_string(quote!(#sender));
+            quote!(::core::option::Option::Some(#sender))
+        }
+    };
+    let signal_alias = quote_spanned!(signal_span=> type __Signal = #signal;);
+
+    quote! {
+        #function
+
+        const _: () = {
+            #signal_alias
+
+            const __INFO: #krate::__private::ReceiverInfo = #krate::__private::ReceiverInfo::new(
+                #name,
+                ::core::module_path!(),
+                #sender_name,
+                #priority,
+                ::core::file!(),
+                ::core::line!(),
+            );
+
+            enum __Receiver {}
+
+            #definition
+
+            #krate::__private::inventory::submit! { #registration }
+        };
+    }
+}
+
+/// The function's own `fn` pointer type, `for<'a> fn(&'a Todo) -> R`, as
+/// its signature spells it.
+fn function_type(function: &ItemFn) -> TokenStream {
+    let sig = &function.sig;
+    let lifetimes = sig.generics.params.iter().filter_map(|param| match param {
+        GenericParam::Lifetime(param) => Some(&param.lifetime),
+        GenericParam::Type(_) | GenericParam::Const(_) => None,
+    });
+    let types = sig.inputs.iter().filter_map(|input| match input {
+        FnArg::Typed(typed) => Some(&typed.ty),
+        FnArg::Receiver(_) => None,
+    });
+    let output = match &sig.output {
+        ReturnType::Default => None,
+        ReturnType::Type(arrow, ty) => Some(quote!(#arrow #ty)),
+    };
+    quote!(for<#(#lifetimes),*> fn(#(#types),*) #output)
+}
+
+fn respan(path: &syn::Path, span: Span) -> syn::Path {
+    let mut path = path.clone();
+    if let Some(colon) = &mut path.leading_colon {
+        colon.spans = [span; 2];
+    }
+    for mut pair in path.segments.pairs_mut() {
+        pair.value_mut().ident.set_span(span);
+        if let Some(colon) = pair.punct_mut() {
+            colon.spans = [span; 2];
+        }
+    }
+    path
+}

@@ -1,0 +1,36 @@
+//! `#[receiver(signal = path, sender = Type, priority = n)] fn f(..) {..}`
+
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+
+mod attr;
+mod expand;
+mod valid;
+
+pub fn receiver(args: TokenStream, item: TokenStream) -> TokenStream {
+    let Ok(function) = syn::parse2::<syn::ItemFn>(item.clone()) else {
+        let error = syn::Error::new_spanned(
+            &item,
+            "#[receiver] applies to a function, like `#[receiver(signal = todo_done)] fn log(item: &Todo) {}`",
+        );
+        return fallback(item, error);
+    };
+    let options = attr::Options::parse(args);
+    let checked = valid::validate(&function);
+    match (options, checked) {
+        (Ok(options), Ok(())) => expand::expand(&options, &function),
+        (Err(mut error), Err(more)) => {
+            error.combine(more);
+            fallback(function.into_token_stream(), error)
+        }
+        (Err(error), Ok(())) | (Ok(_), Err(error)) => fallback(function.into_token_stream(), error),
+    }
+}
+
+/// The user's item unchanged, next to the errors: the function stays
+/// callable, so no error follows from the failed registration.
+fn fallback(item: TokenStream, error: syn::Error) -> TokenStream {
+    let mut tokens = error.into_compile_error();
+    tokens.extend(item);
+    tokens
+}

@@ -1,0 +1,69 @@
+use syn::visit::Visit;
+use syn::{FnArg, GenericParam, ItemFn, ReturnType, Type};
+
+use crate::errors::Errors;
+
+/// What a receiver function may not be: everything that keeps it from being
+/// coerced to a plain `fn` pointer.
+pub fn validate(function: &ItemFn) -> syn::Result<()> {
+    let mut errors = Errors::default();
+    let sig = &function.sig;
+    if let Some(token) = &sig.asyncness {
+        errors.spanned(token, "async receivers are not supported yet");
+    }
+    if let Some(token) = &sig.unsafety {
+        errors.spanned(
+            token,
+            "a receiver cannot be `unsafe`: the signal calls it like any safe function",
+        );
+    }
+    if let Some(abi) = &sig.abi {
+        errors.spanned(abi, "a receiver cannot have an `extern` ABI");
+    }
+    for param in &sig.generics.params {
+        match param {
+            GenericParam::Lifetime(param) if param.colon_token.is_none() => {}
+            GenericParam::Lifetime(param) => {
+                errors.spanned(param, "a receiver's lifetimes cannot have bounds");
+            }
+            GenericParam::Type(_) | GenericParam::Const(_) => errors.spanned(
+                param,
+                "a receiver cannot be generic: it is registered as one `fn` pointer",
+            ),
+        }
+    }
+    if let Some(where_clause) = &sig.generics.where_clause {
+        errors.spanned(where_clause, "a receiver cannot have a `where` clause");
+    }
+    if let Some(variadic) = &sig.variadic {
+        errors.spanned(variadic, "a receiver cannot be variadic");
+    }
+    for input in &sig.inputs {
+        match input {
+            FnArg::Receiver(receiver) => errors.spanned(
+                receiver,
+                "a receiver cannot take `self`: make it a free function",
+            ),
+            FnArg::Typed(typed) => reject_impl_trait(&typed.ty, &mut errors),
+        }
+    }
+    if let ReturnType::Type(_, ty) = &sig.output {
+        reject_impl_trait(ty, &mut errors);
+    }
+    errors.finish()
+}
+
+/// `impl Trait` makes a function generic, or its result opaque: neither is
+/// one `fn` pointer type.
+fn reject_impl_trait(ty: &Type, errors: &mut Errors) {
+    struct Finder<'e>(&'e mut Errors);
+    impl<'ast> Visit<'ast> for Finder<'_> {
+        fn visit_type_impl_trait(&mut self, node: &'ast syn::TypeImplTrait) {
+            self.0.spanned(
+                node,
+                "a receiver cannot use `impl Trait`: write the signal's concrete types",
+            );
+        }
+    }
+    Finder(errors).visit_type(ty);
+}

@@ -1,0 +1,38 @@
+//! `#[signal] [vis] fn name[<'a>](params..) [-> R];`
+
+use proc_macro2::TokenStream;
+
+mod ast;
+mod attr;
+mod expand;
+mod valid;
+
+pub fn signal(args: TokenStream, item: TokenStream) -> TokenStream {
+    let options = match attr::Options::parse(args) {
+        Ok(options) => options,
+        Err(error) => return fallback(item, error),
+    };
+    let declaration = match syn::parse2::<ast::Declaration>(item.clone()) {
+        Ok(declaration) => declaration,
+        Err(error) => return fallback(item, error),
+    };
+    match valid::validate(&declaration) {
+        Ok(signal) => expand::expand(&options, &signal),
+        Err(error) => fallback(item, error),
+    }
+}
+
+/// The errors, and a unit struct of the signal's name so that the code that
+/// uses the signal does not add "cannot find value" errors to the real one.
+fn fallback(item: TokenStream, error: syn::Error) -> TokenStream {
+    let mut tokens = error.into_compile_error();
+    if let Ok(declaration) = syn::parse2::<ast::Declaration>(item) {
+        let vis = &declaration.vis;
+        let ident = &declaration.sig.ident;
+        tokens.extend(quote::quote! {
+            #[allow(non_camel_case_types)]
+            #vis struct #ident;
+        });
+    }
+    tokens
+}

@@ -1,0 +1,211 @@
+use syn::visit::Visit;
+use syn::{FnArg, GenericParam, Ident, Lifetime, Pat, ReturnType, Type};
+
+use super::ast::Declaration;
+use crate::errors::Errors;
+
+/// A declaration that passed every check: what expansion works from.
+pub struct Signal<'a> {
+    pub declaration: &'a Declaration,
+    pub lifetimes: Vec<&'a Lifetime>,
+    pub params: Vec<Param<'a>>,
+    pub output: Option<&'a Type>,
+}
+
+pub struct Param<'a> {
+    pub name: &'a Ident,
+    pub ty: &'a Type,
+    pub passing: Passing,
+}
+
+/// How an argument reaches each receiver in turn.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Passing {
+    /// `&T`: the same reference for every receiver.
+    Shared,
+    /// `&mut T`: reborrowed for each receiver, which may change the value.
+    Mutable,
+    /// A `Copy` value: copied for each receiver.
+    Value,
+}
+
+pub fn validate(declaration: &Declaration) -> syn::Result<Signal<'_>> {
+    let mut errors = Errors::default();
+    let sig = &declaration.sig;
+
+    if let Some(body) = &declaration.body {
+        errors.spanned(
+            body,
+            "a signal has no body: end the declaration with `;` and put the code in a #[receiver]",
+        );
+    }
+    if let Some(token) = &sig.constness {
+        errors.spanned(token, "a signal cannot be `const`");
+    }
+    if let Some(token) = &sig.asyncness {
+        errors.spanned(
+            token,
+            "async signals are not supported yet; declare a plain `fn` signal",
+        );
+    }
+    if let Some(token) = &sig.unsafety {
+        errors.spanned(token, "a signal cannot be `unsafe`");
+    }
+    if let Some(abi) = &sig.abi {
+        errors.spanned(abi, "a signal cannot have an `extern` ABI");
+    }
+
+    let lifetimes = lifetimes(sig, &mut errors);
+    let params = params(sig, &mut errors);
+    let output = match &sig.output {
+        ReturnType::Default => None,
+        ReturnType::Type(_, ty) => {
+            for (tokens, message) in forbidden_types(ty) {
+                errors.spanned(tokens, message);
+            }
+            for (tokens, message) in borrowed_lifetimes(ty) {
+                errors.spanned(tokens, message);
+            }
+            match &**ty {
+                Type::Tuple(tuple) if tuple.elems.is_empty() => None,
+                ty => Some(ty),
+            }
+        }
+    };
+
+    errors.finish()?;
+    Ok(Signal {
+        declaration,
+        lifetimes,
+        params,
+        output,
+    })
+}
+
+/// The signal's lifetime parameters: the only generics a `fn` pointer type
+/// can bind.
+fn lifetimes<'a>(sig: &'a syn::Signature, errors: &mut Errors) -> Vec<&'a Lifetime> {
+    let mut lifetimes = Vec::new();
+    for param in &sig.generics.params {
+        match param {
+            GenericParam::Lifetime(param) => {
+                if let Some(colon) = &param.colon_token {
+                    errors.spanned(
+                        quote::quote!(#colon #param),
+                        "a signal's lifetimes cannot have bounds",
+                    );
+                }
+                lifetimes.push(&param.lifetime);
+            }
+            GenericParam::Type(param) => errors.spanned(
+                param,
+                "a signal cannot be generic over types: receivers are plain `fn` pointers of one type; declare one signal per type",
+            ),
+            GenericParam::Const(param) => {
+                errors.spanned(param, "a signal cannot be generic over constants");
+            }
+        }
+    }
+    if let Some(where_clause) = &sig.generics.where_clause {
+        errors.spanned(where_clause, "a signal cannot have a `where` clause");
+    }
+
+    lifetimes
+}
+
+/// The parameters, each a plain name and a type receivers can share.
+fn params<'a>(sig: &'a syn::Signature, errors: &mut Errors) -> Vec<Param<'a>> {
+    if let Some(variadic) = &sig.variadic {
+        errors.spanned(variadic, "a signal cannot be variadic");
+    }
+    let mut params = Vec::new();
+    for input in &sig.inputs {
+        match input {
+            FnArg::Receiver(receiver) => errors.spanned(
+                receiver,
+                "a signal has no `self`: declare it as a free function, like `#[signal] fn changed(item: &Item);`",
+            ),
+            FnArg::Typed(typed) => {
+                let name = match &*typed.pat {
+                    Pat::Ident(pat) if pat.by_ref.is_none() && pat.mutability.is_none() && pat.subpat.is_none() => {
+                        Some(&pat.ident)
+                    }
+                    pat => {
+                        errors.spanned(
+                            pat,
+                            "a signal parameter must be a plain name, like `item: &Todo`",
+                        );
+                        None
+                    }
+                };
+                let forbidden = forbidden_types(&typed.ty);
+                let passing = match &*typed.ty {
+                    Type::Reference(reference) if reference.mutability.is_some() => Passing::Mutable,
+                    Type::Reference(_) => Passing::Shared,
+                    _ => Passing::Value,
+                };
+                let clean = forbidden.is_empty();
+                for (tokens, message) in forbidden {
+                    errors.spanned(tokens, message);
+                }
+                if let (Some(name), true) = (name, clean) {
+                    params.push(Param {
+                        name,
+                        ty: &typed.ty,
+                        passing,
+                    });
+                }
+            }
+        }
+    }
+
+    params
+}
+
+/// `impl Trait` and `_` anywhere in a type: neither names one type that
+/// every receiver can be coerced to.
+fn forbidden_types(ty: &Type) -> Vec<(proc_macro2::TokenStream, &'static str)> {
+    struct Finder(Vec<(proc_macro2::TokenStream, &'static str)>);
+    impl<'ast> Visit<'ast> for Finder {
+        fn visit_type_impl_trait(&mut self, node: &'ast syn::TypeImplTrait) {
+            self.0.push((
+                quote::quote!(#node),
+                "a signal cannot use `impl Trait`: receivers need one concrete type; use `&dyn Trait` or a concrete type",
+            ));
+        }
+        fn visit_type_infer(&mut self, node: &'ast syn::TypeInfer) {
+            self.0.push((
+                quote::quote!(#node),
+                "a signal's types must be written out in full",
+            ));
+        }
+    }
+    let mut finder = Finder(Vec::new());
+    finder.visit_type(ty);
+    finder.0
+}
+
+/// References and lifetimes in a return type, other than `'static`: a
+/// receiver's result cannot borrow from the arguments, which are shared by
+/// every receiver.
+fn borrowed_lifetimes(ty: &Type) -> Vec<(proc_macro2::TokenStream, &'static str)> {
+    const MESSAGE: &str = "a signal's return type cannot borrow from its arguments; return an owned value or a `'static` reference";
+    struct Finder(Vec<(proc_macro2::TokenStream, &'static str)>);
+    impl<'ast> Visit<'ast> for Finder {
+        fn visit_type_reference(&mut self, node: &'ast syn::TypeReference) {
+            match &node.lifetime {
+                Some(lifetime) if lifetime.ident == "static" => {}
+                _ => self.0.push((quote::quote!(#node), MESSAGE)),
+            }
+            self.visit_type(&node.elem);
+        }
+        fn visit_lifetime(&mut self, node: &'ast Lifetime) {
+            if node.ident != "static" {
+                self.0.push((quote::quote!(#node), MESSAGE));
+            }
+        }
+    }
+    let mut finder = Finder(Vec::new());
+    finder.visit_type(ty);
+    finder.0
+}

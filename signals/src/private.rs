@@ -1,0 +1,35 @@
+// Not public API: used by the code `#[signal]` and `#[receiver]` generate.
+
+pub use core::any::Any;
+pub use std::sync::OnceLock;
+
+pub use inventory;
+
+pub use crate::dispatch::{Dispatch, Slot, Slots};
+pub use crate::receiver_info::ReceiverInfo;
+pub use crate::signal::{Accepts, AcceptsFrom};
+pub use crate::static_receiver::{
+    ReceiverDefinition, Registers, StaticReceiver, filtered, registration, unfiltered,
+};
+
+/// Implemented by every `Copy` type: a by-value signal argument is handed to
+/// each receiver in turn, so it must be `Copy`.
+#[diagnostic::on_unimplemented(
+    message = "signal argument `{Self}` is passed by value but is not `Copy`",
+    label = "every receiver gets this argument, so it must be `Copy`",
+    note = "pass it by reference instead: `&{Self}`"
+)]
+pub trait CopyArgument {
+    /// A copy of the argument for the next receiver.
+    #[must_use]
+    fn copy_argument(&self) -> Self;
+}
+
+// Not `CopyArgument: Copy`: a supertrait would be checked first and report
+// the plain "`String: Copy` is not satisfied" instead of the advice above.
+impl<T: Copy> CopyArgument for T {
+    #[inline]
+    fn copy_argument(&self) -> Self {
+        *self
+    }
+}

@@ -1,0 +1,137 @@
+use core::fmt;
+
+/// What is known about one registered receiver: its name, where it was
+/// declared, the sender it waits for and its priority.
+///
+/// Returned by a signal's `receivers()` method, in the order in which
+/// `send_from` would call them; use it to check that a receiver did
+/// register (see [cross-crate registration](crate#receivers-in-other-crates)).
+///
+/// ```
+/// use signals::{receiver, signal};
+///
+/// #[signal]
+/// pub fn booted();
+///
+/// #[receiver(signal = booted, priority = 5)]
+/// fn greet() {}
+///
+/// let info = booted.receivers()[0];
+/// assert_eq!(info.name(), "greet");
+/// assert_eq!(info.priority(), 5);
+/// assert_eq!(info.sender(), None);
+/// assert!(info.path().ends_with("::greet"));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ReceiverInfo {
+    name: &'static str,
+    module_path: &'static str,
+    sender: Option<&'static str>,
+    priority: i32,
+    file: &'static str,
+    line: u32,
+}
+
+impl ReceiverInfo {
+    #[doc(hidden)]
+    #[must_use]
+    pub const fn new(
+        name: &'static str,
+        module_path: &'static str,
+        sender: Option<&'static str>,
+        priority: i32,
+        file: &'static str,
+        line: u32,
+    ) -> Self {
+        Self {
+            name,
+            module_path,
+            sender,
+            priority,
+            file,
+            line,
+        }
+    }
+
+    /// The receiver function's name, e.g. `"log_done"`.
+    #[must_use]
+    pub const fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The module the receiver is declared in, as `module_path!()` gives it.
+    #[must_use]
+    pub const fn module_path(&self) -> &'static str {
+        self.module_path
+    }
+
+    /// The full path `module::name`: together with the priority, it sets the
+    /// order in which receivers are called.
+    #[must_use]
+    pub fn path(&self) -> String {
+        format!("{}::{}", self.module_path, self.name)
+    }
+
+    /// The sender type as written in `sender = ..`, or `None` for a receiver
+    /// that gets every send.
+    #[must_use]
+    pub const fn sender(&self) -> Option<&'static str> {
+        self.sender
+    }
+
+    /// The priority; higher runs first, the default is 0.
+    #[must_use]
+    pub const fn priority(&self) -> i32 {
+        self.priority
+    }
+
+    /// The source file the receiver is declared in.
+    #[must_use]
+    pub const fn file(&self) -> &'static str {
+        self.file
+    }
+
+    /// The line of the `#[receiver]` attribute.
+    #[must_use]
+    pub const fn line(&self) -> u32 {
+        self.line
+    }
+
+    /// The total order of static receivers: priority, highest first, then
+    /// the path, then the sender, so that it never depends on link order.
+    pub(crate) fn call_order(&self, other: &Self) -> core::cmp::Ordering {
+        other
+            .priority
+            .cmp(&self.priority)
+            .then_with(|| self.path_bytes().cmp(other.path_bytes()))
+            .then_with(|| self.sender.cmp(&other.sender))
+            .then_with(|| self.file.cmp(other.file))
+            .then_with(|| self.line.cmp(&other.line))
+    }
+}
+
+impl ReceiverInfo {
+    /// The bytes of [`path`](Self::path), without allocating it.
+    fn path_bytes(&self) -> impl Iterator<Item = u8> + '_ {
+        self.module_path
+            .bytes()
+            .chain(*b"::")
+            .chain(self.name.bytes())
+    }
+}
+
+impl fmt::Display for ReceiverInfo {
+    /// `todo::log_done (priority 0) at src/main.rs:12`, with
+    /// `sender = User, ` before the priority for a filtered receiver.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}::{} (", self.module_path, self.name)?;
+        if let Some(sender) = self.sender {
+            write!(f, "sender = {sender}, ")?;
+        }
+        write!(
+            f,
+            "priority {}) at {}:{}",
+            self.priority, self.file, self.line
+        )
+    }
+}

@@ -1,0 +1,68 @@
+use crate::dispatch::Dispatch;
+
+/// A signal declared with [`#[signal]`](crate::signal).
+///
+/// The macro implements this trait for the unit struct it generates; it is
+/// not meant to be implemented by hand. Generic code can use it to name a
+/// signal's receiver type or its name:
+///
+/// ```
+/// use signals::{Signal, signal};
+///
+/// #[signal]
+/// pub fn saved(id: u64);
+///
+/// fn describe<S: Signal>(_: S) -> String {
+///     format!("{} {}", S::NAME, S::SIGNATURE)
+/// }
+///
+/// assert_eq!(describe(saved), "saved fn(id: u64)");
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a signal",
+    label = "not a signal",
+    note = "a signal is declared with `#[signal] fn name(args..);` and named by its path in `#[receiver(signal = name)]`"
+)]
+pub trait Signal: Copy + Send + Sync + 'static {
+    /// The function pointer type every receiver without a sender parameter
+    /// is coerced to, e.g. `fn(&Todo)` for `#[signal] fn todo_done(item: &Todo);`.
+    type Fn: Copy + Send + Sync + 'static;
+
+    /// The function pointer type of a receiver that also takes the sender
+    /// of type `O` as its first parameter, e.g. `fn(&User, &Todo)`.
+    type SenderFn<O: ?Sized + 'static>: Copy + Send + Sync + 'static;
+
+    /// The signal's name as declared, e.g. `"todo_done"`.
+    const NAME: &'static str;
+
+    /// The declared signature, e.g. `"fn(item: &Todo)"`.
+    const SIGNATURE: &'static str;
+
+    #[doc(hidden)]
+    type __Registration;
+    #[doc(hidden)]
+    type __This: Signal;
+    #[doc(hidden)]
+    fn __dispatch() -> &'static Dispatch<Self>;
+}
+
+/// Implemented by a signal for the one `fn` pointer type its receivers
+/// have: a `#[receiver]` of another type fails this bound, at its name.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{F}` is not a receiver of `{Self}`",
+    label = "this function's signature does not match the signal",
+    note = "a receiver takes exactly the signal's parameters, and returns what the signal returns"
+)]
+pub trait Accepts<F>: Signal<Fn = F> {}
+
+/// Implemented by a signal, for every sender type `O`, for the two `fn`
+/// pointer types a `#[receiver(sender = O)]` may have: the signal's
+/// parameters, or `&O` followed by them.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{F}` is not a receiver of `{Self}` with `sender = {O}`",
+    label = "this function's signature does not match the signal",
+    note = "a receiver with `sender = {O}` takes the signal's parameters, optionally preceded by `&{O}`"
+)]
+pub trait AcceptsFrom<O: ?Sized, F>: Signal {}

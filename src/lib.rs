@@ -1,0 +1,2 @@
+//! The package that holds the integration tests, examples and benches of
+//! `signals`: they use the library from the outside, as a user would.
