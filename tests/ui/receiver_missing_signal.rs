@@ -1,0 +1,8 @@
+use signals::receiver;
+
+pub struct User;
+
+#[receiver(sender = User)]
+fn log_done() {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use signals::signal;
+
+#[signal]
+pub async fn fetched(id: u64);
+
+fn main() {}

@@ -1,0 +1,6 @@
+use signals::signal;
+
+#[signal]
+pub fn printed(item: &impl std::fmt::Display);
+
+fn main() {}

@@ -1,0 +1,6 @@
+use signals::signal;
+
+#[signal]
+pub struct TodoDone;
+
+fn main() {}

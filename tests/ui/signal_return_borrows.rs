@@ -1,0 +1,10 @@
+use signals::signal;
+
+pub struct Todo {
+    pub title: String,
+}
+
+#[signal]
+pub fn titled(item: &Todo) -> &str;
+
+fn main() {}

@@ -1,0 +1,6 @@
+use signals::signal;
+
+#[signal]
+pub fn changed(&self);
+
+fn main() {}
