@@ -3,7 +3,7 @@
 
 use std::cell::RefCell;
 
-use signals::{receiver, signal};
+use signals::{ReceiverInfo, receiver, signal};
 
 thread_local! {
     static CALLS: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
@@ -67,7 +67,7 @@ fn priority_first_then_path() {
 
 #[test]
 fn introspection_shows_the_same_order() {
-    let order: Vec<String> = started.receivers().iter().map(|r| r.path()).collect();
+    let order: Vec<String> = started.receivers().iter().map(ReceiverInfo::path).collect();
     assert_eq!(
         order,
         [
@@ -79,7 +79,11 @@ fn introspection_shows_the_same_order() {
             "test_order::both",
         ]
     );
-    let priorities: Vec<i32> = started.receivers().iter().map(|r| r.priority()).collect();
+    let priorities: Vec<i32> = started
+        .receivers()
+        .iter()
+        .map(ReceiverInfo::priority)
+        .collect();
     assert_eq!(priorities, [100, 0, 0, 0, -10, -20]);
 }
 

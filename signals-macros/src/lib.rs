@@ -16,14 +16,67 @@ mod receiver;
 mod render;
 mod signal;
 
-/// Declares a statically typed signal; see the `signals` crate.
+/// Declares a statically typed signal.
+///
+/// ```
+/// use signals::signal;
+///
+/// pub struct Todo { pub title: String }
+///
+/// /// Sent when a todo item is marked done.
+/// #[signal]
+/// pub fn todo_done(item: &Todo);
+///
+/// todo_done.send(&Todo { title: "ship".into() });
+/// ```
+///
+/// The function signature, which has no body, becomes a unit struct of the
+/// same name with typed methods: `send`, `send_from`, `receivers`, and for a
+/// signal with a return type `send_iter` and `send_from_iter`. Parameters
+/// are `&T`, `&mut T` (reborrowed for each receiver) or `Copy` values.
+///
+/// Options: `#[signal(crate = path)]` names the `signals` crate when it is
+/// re-exported under another path.
+///
+/// The `signals` crate documentation is the manual: declaring, receiving,
+/// senders, order, return values and cross-crate registration.
 #[proc_macro_attribute]
 pub fn signal(args: TokenStream, item: TokenStream) -> TokenStream {
     signal::signal(args.into(), item.into()).into()
 }
 
-/// Registers a function as a receiver of a signal at link time; see the
-/// `signals` crate.
+/// Registers a function as a receiver of a signal, at link time.
+///
+/// ```
+/// use signals::{receiver, signal};
+///
+/// pub struct Todo { pub title: String }
+/// pub struct User { pub name: String }
+///
+/// #[signal]
+/// pub fn todo_done(item: &Todo);
+///
+/// #[receiver(signal = todo_done, priority = 10)]
+/// fn log_done(item: &Todo) {
+///     println!("done: {}", item.title);
+/// }
+///
+/// #[receiver(signal = todo_done, sender = User)]
+/// fn notify_owner(owner: &User, item: &Todo) {
+///     println!("{} finished {}", owner.name, item.title);
+/// }
+///
+/// let names: Vec<_> = todo_done.receivers().iter().map(|r| r.name()).collect();
+/// assert_eq!(names, ["log_done", "notify_owner"]);
+/// ```
+///
+/// Options: `signal = path` (required), `sender = Type` (called only by
+/// `send_from` with a sender of that type, which the function may take as
+/// its first parameter), `priority = n` (an `i32`, higher first, default 0)
+/// and `crate = path`. The function keeps its name and stays callable; put
+/// several `#[receiver]` attributes on it to receive several signals.
+///
+/// The `signals` crate documentation is the manual.
 #[proc_macro_attribute]
 pub fn receiver(args: TokenStream, item: TokenStream) -> TokenStream {
     receiver::receiver(args.into(), item.into()).into()

@@ -1,4 +1,326 @@
-//! Statically typed signals. (Manual to be written.)
+//! Statically typed signals for Rust: decoupled "something happened"
+//! notifications in the style of Django's signals and Blinker, where every
+//! receiver is checked by the compiler and registered at link time, so that
+//! sending is a plain loop over function pointers — no boxing, no lock, no
+//! allocation, no hashing.
+//!
+//! # Example
+//!
+//! ```
+//! use signals::{receiver, signal};
+//!
+//! pub struct Todo { pub title: String }
+//! pub struct User { pub name: String }
+//!
+//! /// Sent when a todo item is marked done.
+//! #[signal]
+//! pub fn todo_done(item: &Todo);
+//!
+//! // Anywhere in the program, even in another crate:
+//! #[receiver(signal = todo_done)]
+//! fn log_done(item: &Todo) {
+//!     println!("done: {}", item.title);
+//! }
+//!
+//! // Called only when a `User` sends the signal, and given that user.
+//! #[receiver(signal = todo_done, sender = User)]
+//! fn notify_owner(owner: &User, item: &Todo) {
+//!     println!("{} finished {}", owner.name, item.title);
+//! }
+//!
+//! let ann = User { name: "ann".into() };
+//! let todo = Todo { title: "ship".into() };
+//! todo_done.send(&todo);             // log_done
+//! todo_done.send_from(&ann, &todo);  // log_done, then notify_owner
+//! assert_eq!(todo_done.receivers().len(), 2);
+//! ```
+//!
+//! # Declaring a signal
+//!
+//! [`#[signal]`](macro@signal) turns a function signature without a body into
+//! a signal of that name. The parameters are what every send passes to every
+//! receiver:
+//!
+//! - `&T`: the same reference for each receiver;
+//! - `&mut T`: reborrowed for each receiver in turn, so receivers can add to
+//!   a message, the way NiftyNet's handlers add ops to an iteration message;
+//! - `T` by value when `T: Copy`: a copy for each receiver. A non-`Copy`
+//!   value is refused at compile time, with the advice to pass `&T`.
+//!
+//! A signal may take no parameters, name lifetimes (`fn f<'a>(a: &'a str,
+//! b: &'a str)`), have any visibility, carry doc comments (they go to the
+//! generated item) and return a value (see [return values](#return-values)).
+//!
+//! ```
+//! use signals::signal;
+//!
+//! pub struct Message { pub ops: Vec<&'static str> }
+//!
+//! /// Sent at the start of each training iteration.
+//! #[signal]
+//! pub fn iteration_started(iteration: u64, message: &mut Message);
+//!
+//! #[signal]
+//! pub(crate) fn shutdown();
+//! ```
+//!
+//! The signal is a unit struct: a value you send (`iteration_started.send(..)`)
+//! and a type you name (`#[receiver(signal = iteration_started)]`). It is
+//! `Copy`, `Send`, `Sync` and `Debug`, and implements [`Signal`]. Its inherent
+//! methods are typed with the parameter names you wrote, so rustdoc and your
+//! IDE show `send(&self, iteration: u64, message: &mut Message)`.
+//!
+//! Because the signal is a unit struct, a local variable of the same name
+//! (`let todo_done = ..;`) does not compile in its scope: the name is taken
+//! by the struct, as with any unit struct.
+//!
+//! # Receiving
+//!
+//! [`#[receiver(signal = path)]`](macro@receiver) registers a function when
+//! the program is linked. The function must have exactly the signal's
+//! parameter and return types, lifetimes included; it stays an ordinary
+//! function you can call. One function can receive several signals with the
+//! same signature, like Django's `@receiver([a, b])`:
+//!
+//! ```
+//! use signals::{receiver, signal};
+//!
+//! pub struct Todo { pub title: String, pub done: bool }
+//!
+//! #[signal]
+//! pub fn todo_done(item: &Todo);
+//! #[signal]
+//! pub fn todo_undone(item: &Todo);
+//!
+//! #[receiver(signal = todo_done)]
+//! #[receiver(signal = todo_undone)]
+//! fn log_todo_action(item: &Todo) {
+//!     println!("{}: {}", item.title, if item.done { "done" } else { "undone" });
+//! }
+//!
+//! let item = Todo { title: "ship".into(), done: true };
+//! log_todo_action(&item); // still a plain function
+//! todo_done.send(&item);
+//! todo_undone.send(&item);
+//! ```
+//!
+//! `signal` is any path to a signal: `crate::events::todo_done`, a renamed
+//! import (`use todo::todo_done as finished;`), or a signal of another crate.
+//!
+//! | option | meaning | default |
+//! |---|---|---|
+//! | `signal = path` | the signal to receive (required) | |
+//! | `sender = Type` | only called by `send_from` with a sender of this type | every send |
+//! | `priority = n` | an `i32`; higher runs first | `0` |
+//! | `crate = path` | where the `signals` crate is, if you re-export it | `::signals` |
+//!
+//! # Senders
+//!
+//! A send may say who sends it: `send_from(&sender, ..)`. Receivers without a
+//! `sender` option get every send; a receiver with `sender = User` gets only
+//! the sends whose sender is a `User`. It may take that sender as its first
+//! parameter, statically typed: no downcasting. This is Django's
+//! `post_save.connect(create_profile, sender=User)`.
+//!
+//! ```
+//! use signals::{receiver, signal};
+//!
+//! pub struct User { pub name: String }
+//! pub struct Invoice;
+//!
+//! /// Sent after any model is saved.
+//! #[signal]
+//! pub fn post_save(created: bool);
+//!
+//! #[receiver(signal = post_save, sender = User)]
+//! fn create_profile(user: &User, created: bool) {
+//!     if created {
+//!         println!("profile for {}", user.name);
+//!     }
+//! }
+//!
+//! // Filtered on the sender's type, without taking the sender.
+//! #[receiver(signal = post_save, sender = Invoice)]
+//! fn archive_invoice(created: bool) {}
+//!
+//! post_save.send_from(&User { name: "ann".into() }, true); // create_profile
+//! post_save.send_from(&Invoice, true);                     // archive_invoice
+//! post_save.send(true);                                    // neither
+//! ```
+//!
+//! The sender can be any `'static` type, unsized ones included
+//! (`sender = str`). `send_from` looks the sender's type up among the types
+//! that have filtered receivers (a handful of `TypeId` comparisons) and then
+//! loops over one precomputed table.
+//!
+//! # Order
+//!
+//! Receivers run by priority, highest first; receivers of equal priority run
+//! in the order of their path, `module_path!()::function_name`. The order
+//! never depends on declaration or link order, so it is the same on every
+//! build and every platform. [`receivers()`](#introspection) lists receivers
+//! in this order.
+//!
+//! ```
+//! use signals::{receiver, signal};
+//! # use std::sync::Mutex;
+//! # static CALLS: Mutex<Vec<&str>> = Mutex::new(Vec::new());
+//!
+//! #[signal]
+//! pub fn booted();
+//!
+//! #[receiver(signal = booted)]
+//! fn b() { CALLS.lock().unwrap().push("b") }
+//! #[receiver(signal = booted)]
+//! fn a() { CALLS.lock().unwrap().push("a") }
+//! #[receiver(signal = booted, priority = 10)]
+//! fn first() { CALLS.lock().unwrap().push("first") }
+//! #[receiver(signal = booted, priority = -1)]
+//! fn last() { CALLS.lock().unwrap().push("last") }
+//!
+//! booted.send();
+//! assert_eq!(*CALLS.lock().unwrap(), ["first", "a", "b", "last"]);
+//! ```
+//!
+//! # Return values
+//!
+//! A signal declared with a return type collects every receiver's result, in
+//! call order: `send` returns a `Vec`. `send_iter` calls the receivers one by
+//! one as its iterator is advanced, so you can fold, or stop at the first
+//! answer you need, without allocating. `send_from` and `send_from_iter` do
+//! the same with a sender.
+//!
+//! ```
+//! use signals::{receiver, signal};
+//!
+//! pub struct Comment { pub text: String }
+//!
+//! /// Asks whether a comment may be published.
+//! #[signal]
+//! pub fn may_publish(comment: &Comment) -> bool;
+//!
+//! #[receiver(signal = may_publish)]
+//! fn not_empty(comment: &Comment) -> bool { !comment.text.is_empty() }
+//!
+//! #[receiver(signal = may_publish)]
+//! fn polite(comment: &Comment) -> bool { !comment.text.contains("!!!") }
+//!
+//! let comment = Comment { text: "hi!!!".into() };
+//! assert_eq!(may_publish.send(&comment), [true, false]);
+//! // Stops at the first `false`; allocates nothing.
+//! assert!(!may_publish.send_iter(&comment).all(|ok| ok));
+//! ```
+//!
+//! A return type cannot borrow from the arguments (`-> &str` is refused);
+//! return owned values or `'static` references.
+//!
+//! # Introspection
+//!
+//! `receivers()` lists the registered receivers in call order as
+//! [`ReceiverInfo`]: name, path, sender filter, priority, file and line. It is
+//! how you check that a receiver did register, for instance one in a crate
+//! the final binary does not link (next section).
+//!
+//! ```
+//! use signals::{receiver, signal};
+//!
+//! #[signal]
+//! pub fn ready();
+//!
+//! #[receiver(signal = ready, priority = 3)]
+//! fn warm_caches() {}
+//!
+//! for receiver in ready.receivers() {
+//!     println!("{receiver}"); // rust_out::warm_caches (priority 3) at src/main.rs:6
+//! }
+//! assert_eq!(ready.receivers()[0].name(), "warm_caches");
+//! ```
+//!
+//! # Receivers in other crates
+//!
+//! Receivers register wherever they are: in the signal's crate, in another
+//! library, in a binary, an integration test, an example, a bench or a
+//! doctest. One rule comes from how Rust links programs:
+//!
+//! **A library that the final binary never names is not linked, and its
+//! receivers do not register.** Rust passes a dependency to the linker only
+//! when the crate being built refers to it. A crate of receivers that nothing
+//! calls (a plugin, an "audit" crate) is such a dependency. Name it once in
+//! the final crate root:
+//!
+//! ```ignore
+//! // src/main.rs, tests/*.rs, examples/*.rs: each final crate that wants
+//! // the receivers of `todo_audit`.
+//! use todo_audit as _;
+//! ```
+//!
+//! or once in a library that those crates use. Then check with
+//! `receivers()` that the receivers are there. The workspace's
+//! `tests/test_cross_crate.rs` and `tests/test_cross_crate_unnamed.rs` show
+//! both sides of this rule.
+//!
+//! # Threads
+//!
+//! Signals are `Send + Sync` and every method takes `&self`: send from any
+//! thread, from several at once. The tables are built on a signal's first
+//! use, once, whichever thread gets there first (a [`std::sync::OnceLock`]);
+//! afterwards sending only reads them.
+//!
+//! A receiver that panics unwinds into the sender, like any function call;
+//! the receivers after it are not called, and the signal stays usable.
+//!
+//! # What the macros expand to
+//!
+//! ```ignore
+//! #[signal]
+//! pub fn todo_done(item: &Todo);
+//! ```
+//!
+//! becomes, in outline (helper items live in an anonymous `const _` block,
+//! and every path goes through `::signals::__private`, which is not public
+//! API):
+//!
+//! ```ignore
+//! pub struct todo_done;
+//!
+//! impl Signal for todo_done {
+//!     type Fn = fn(&Todo);
+//!     type SenderFn<Sender: ?Sized + 'static> = fn(&Sender, &Todo);
+//!     const NAME: &'static str = "todo_done";
+//!     const SIGNATURE: &'static str = "fn(item: &Todo)";
+//!     // + the link-time registry, and the tables built from it once
+//! }
+//!
+//! impl todo_done {
+//!     pub fn send(&self, item: &Todo) {
+//!         for receiver in /* the sorted table */ { receiver(item) }
+//!     }
+//!     pub fn send_from(&self, sender: &(impl Any + ?Sized), item: &Todo) { .. }
+//!     pub fn receivers(&self) -> &'static [ReceiverInfo] { .. }
+//! }
+//! ```
+//!
+//! and
+//!
+//! ```ignore
+//! #[receiver(signal = todo_done, priority = 5)]
+//! fn log_done(item: &Todo) { .. }
+//! ```
+//!
+//! keeps `log_done` as written and adds a registration: an `inventory`
+//! submission holding `log_done` as a `fn(&Todo)`, its name, module path,
+//! priority, file and line. The function must have the signal's receiver
+//! type: if it does not, the compiler says so at the function's name.
+//!
+//! # Compile errors
+//!
+//! Misuse is a compile error at the offending tokens, one error per mistake:
+//! a receiver whose signature does not match (at the function's name, naming
+//! the expected type), `signal = X` where `X` is not a signal, a missing or
+//! unknown option (listing the valid ones), a non-integer priority, a sender
+//! that is not a type, a signal with a body, `self`, type parameters,
+//! `impl Trait`, `async`, or a by-value argument that is not `Copy`. The
+//! workspace's `tests/ui/` holds one case for each, with the exact message.
 #![deny(missing_docs, unsafe_code)]
 
 mod dispatch;
@@ -13,3 +335,8 @@ pub mod __private;
 pub use receiver_info::ReceiverInfo;
 pub use signal::Signal;
 pub use signals_macros::{receiver, signal};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

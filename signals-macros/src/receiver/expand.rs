@@ -64,6 +64,9 @@ pub fn expand(options: &Options, function: &ItemFn) -> TokenStream {
     let signal_alias = quote_spanned!(signal_span=> type __Signal = #signal;);
 
     quote! {
+        // The signal dictates this signature: lints about its shape do not
+        // apply to the receiver.
+        #[allow(clippy::unnecessary_wraps, clippy::trivially_copy_pass_by_ref)]
         #function
 
         const _: () = {
