@@ -15,7 +15,7 @@ pub struct Dispatch<S: Signal> {
 
 struct SenderTable {
     sender: TypeId,
-    /// A `Box<[Slot<S::Fn, S::SenderFn<O>>]>` for this table's sender `O`.
+    /// The `SenderSlots<S, O>` of this table's sender type `O`.
     slots: Box<dyn Any + Send + Sync>,
 }
 
@@ -82,11 +82,7 @@ impl<S: Signal> Dispatch<S> {
             .by_sender
             .iter()
             .find(|table| table.sender == sender)
-            .and_then(|table| {
-                table
-                    .slots
-                    .downcast_ref::<Box<[Slot<S::Fn, S::SenderFn<O>>]>>()
-            });
+            .and_then(|table| table.slots.downcast_ref::<SenderSlots<S, O>>());
         match table {
             Some(slots) => Slots::Filtered(slots.iter()),
             None => Slots::Unfiltered(self.unfiltered.iter()),

@@ -28,10 +28,6 @@ pub(crate) struct SenderFilter<S: Signal> {
 }
 
 /// A receiver called by every send of `S`.
-///
-/// Free functions rather than inherent ones: a `#[receiver]` naming
-/// something that is not a signal then fails one trait bound, reported once,
-/// instead of a method lookup error on top of it.
 #[must_use]
 pub const fn unfiltered<S: Signal>(function: S::Fn, info: ReceiverInfo) -> StaticReceiver<S> {
     StaticReceiver {
