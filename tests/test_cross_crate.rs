@@ -51,7 +51,8 @@ fn introspection_lists_receivers_of_every_crate_in_call_order() {
             "todo_signals::count_done",
         ]
     );
-    let owner = todo_done.receivers()[3];
+    let receivers = todo_done.receivers();
+    let owner = &receivers[3];
     assert_eq!(owner.sender(), Some("User"));
     assert_eq!(owner.priority(), 0);
     assert!(owner.file().ends_with("lib.rs"), "{}", owner.file());

@@ -1,6 +1,7 @@
 use core::any::{Any, TypeId};
 use core::slice;
 
+use crate::signature::Signature;
 use crate::static_receiver::{ReceiverFn, StaticReceiver};
 use crate::{ReceiverInfo, Signal};
 
@@ -9,6 +10,9 @@ use crate::{ReceiverInfo, Signal};
 #[doc(hidden)]
 pub struct Dispatch<S: Signal> {
     unfiltered: Box<[S::Fn]>,
+    /// The priority of each receiver in `unfiltered`, to merge runtime
+    /// receivers in.
+    unfiltered_priorities: Box<[i32]>,
     by_sender: Box<[SenderTable]>,
     receivers: Box<[ReceiverInfo]>,
 }
@@ -19,8 +23,14 @@ struct SenderTable {
     slots: Box<dyn Any + Send + Sync>,
 }
 
-/// The table of the sender type `O` for the signal `S`.
-type SenderSlots<S, O> = Box<[Slot<<S as Signal>::Fn, <S as Signal>::SenderFn<O>>]>;
+/// The table of the sender type `O` for the signal `S`, with each
+/// receiver's priority.
+type SenderSlots<S, O> = Box<
+    [(
+        i32,
+        Slot<<S as Signature>::Fn, <S as Signature>::SenderFn<O>>,
+    )],
+>;
 
 /// One entry of a sender's table: a receiver that ignores the sender, or one
 /// that takes it as its first argument.
@@ -38,13 +48,13 @@ impl<S: Signal> Dispatch<S> {
         let mut sorted: Vec<&'static StaticReceiver<S>> = registered.into_iter().collect();
         sorted.sort_by(|a, b| a.info.call_order(&b.info));
 
-        let unfiltered = sorted
+        let (unfiltered, unfiltered_priorities): (Vec<S::Fn>, Vec<i32>) = sorted
             .iter()
             .filter_map(|receiver| match receiver.function {
-                ReceiverFn::Unfiltered(function) => Some(function),
+                ReceiverFn::Unfiltered(function) => Some((function, receiver.info.priority())),
                 ReceiverFn::Filtered(_) => None,
             })
-            .collect();
+            .unzip();
 
         let mut by_sender: Vec<SenderTable> = Vec::new();
         for receiver in &sorted {
@@ -60,23 +70,33 @@ impl<S: Signal> Dispatch<S> {
         }
 
         Self {
-            unfiltered,
+            unfiltered: unfiltered.into_boxed_slice(),
+            unfiltered_priorities: unfiltered_priorities.into_boxed_slice(),
             by_sender: by_sender.into_boxed_slice(),
-            receivers: sorted.iter().map(|receiver| receiver.info).collect(),
+            receivers: sorted
+                .iter()
+                .map(|receiver| receiver.info.clone())
+                .collect(),
         }
     }
 
     /// The receivers every `send` calls, in call order.
     #[inline]
     #[must_use]
-    pub fn unfiltered(&self) -> &[S::Fn] {
-        &self.unfiltered
+    pub fn unfiltered<O: ?Sized + 'static>(&self) -> StaticSlots<'_, S::Fn, S::SenderFn<O>> {
+        StaticSlots::Unfiltered {
+            functions: self.unfiltered.iter(),
+            priorities: self.unfiltered_priorities.iter(),
+        }
     }
 
     /// The receivers a send from a sender of type `O` calls, in call order.
     #[inline]
     #[must_use]
-    pub fn slots_from<O: ?Sized + 'static>(&self, _sender: &O) -> Slots<'_, S::Fn, S::SenderFn<O>> {
+    pub fn slots_from<O: ?Sized + 'static>(
+        &self,
+        _sender: &O,
+    ) -> StaticSlots<'_, S::Fn, S::SenderFn<O>> {
         let sender = TypeId::of::<O>();
         let table = self
             .by_sender
@@ -84,8 +104,8 @@ impl<S: Signal> Dispatch<S> {
             .find(|table| table.sender == sender)
             .and_then(|table| table.slots.downcast_ref::<SenderSlots<S, O>>());
         match table {
-            Some(slots) => Slots::Filtered(slots.iter()),
-            None => Slots::Unfiltered(self.unfiltered.iter()),
+            Some(slots) => StaticSlots::Filtered(slots.iter()),
+            None => self.unfiltered(),
         }
     }
 
@@ -105,7 +125,9 @@ pub(crate) fn sender_table<S: Signal, O: ?Sized + 'static>(
     let slots: SenderSlots<S, O> = sorted
         .iter()
         .filter_map(|receiver| match &receiver.function {
-            ReceiverFn::Unfiltered(function) => Some(Slot::Receiver(*function)),
+            ReceiverFn::Unfiltered(function) => {
+                Some((receiver.info.priority(), Slot::Receiver(*function)))
+            }
             ReceiverFn::Filtered(filter) if (filter.sender)() == sender => {
                 let function = filter.function;
                 let slot = if let Some(function) = function.downcast_ref::<S::Fn>() {
@@ -119,7 +141,7 @@ pub(crate) fn sender_table<S: Signal, O: ?Sized + 'static>(
                         S::NAME
                     )
                 };
-                Some(slot)
+                Some((receiver.info.priority(), slot))
             }
             ReceiverFn::Filtered(_) => None,
         })
@@ -127,21 +149,39 @@ pub(crate) fn sender_table<S: Signal, O: ?Sized + 'static>(
     Box::new(slots)
 }
 
-/// The receivers of one `send_from`, as a sequence of [`Slot`]s.
+/// The static receivers of one send, with their priorities, in call order.
 #[doc(hidden)]
-pub enum Slots<'a, F, G> {
-    Unfiltered(slice::Iter<'a, F>),
-    Filtered(slice::Iter<'a, Slot<F, G>>),
+pub enum StaticSlots<'a, F, G> {
+    Unfiltered {
+        functions: slice::Iter<'a, F>,
+        priorities: slice::Iter<'a, i32>,
+    },
+    Filtered(slice::Iter<'a, (i32, Slot<F, G>)>),
 }
 
-impl<F: Copy, G: Copy> Iterator for Slots<'_, F, G> {
-    type Item = Slot<F, G>;
+impl<F, G> StaticSlots<'_, F, G> {
+    /// No static receivers: those of a signal type, or of a muted signal.
+    #[must_use]
+    pub fn empty() -> Self {
+        Self::Filtered([].iter())
+    }
+}
+
+impl<F: Copy, G: Copy> Iterator for StaticSlots<'_, F, G> {
+    type Item = (i32, Slot<F, G>);
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         match self {
-            Self::Unfiltered(functions) => {
-                functions.next().map(|function| Slot::Receiver(*function))
+            Self::Unfiltered {
+                functions,
+                priorities,
+            } => {
+                let function = *functions.next()?;
+                Some((
+                    priorities.next().copied().unwrap_or(0),
+                    Slot::Receiver(function),
+                ))
             }
             Self::Filtered(slots) => slots.next().copied(),
         }
@@ -150,7 +190,7 @@ impl<F: Copy, G: Copy> Iterator for Slots<'_, F, G> {
     #[inline]
     fn size_hint(&self) -> (usize, Option<usize>) {
         match self {
-            Self::Unfiltered(functions) => functions.size_hint(),
+            Self::Unfiltered { functions, .. } => functions.size_hint(),
             Self::Filtered(slots) => slots.size_hint(),
         }
     }

@@ -321,18 +321,30 @@
 //! that is not a type, a signal with a body, `self`, type parameters,
 //! `impl Trait`, `async`, or a by-value argument that is not `Copy`. The
 //! workspace's `tests/ui/` holds one case for each, with the exact message.
-#![deny(missing_docs, unsafe_code)]
+#![deny(
+    missing_docs,
+    unsafe_op_in_unsafe_fn,
+    clippy::undocumented_unsafe_blocks
+)]
 
+mod connection;
+mod connections;
 mod dispatch;
+mod options;
 mod receiver_info;
 mod signal;
+mod signature;
 mod static_receiver;
+mod sync;
 
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
 
-pub use receiver_info::ReceiverInfo;
+pub use connection::{Connection, ConnectionBlock, ScopedConnection};
+pub use connections::Muted;
+pub use options::ConnectOptions;
+pub use receiver_info::{ReceiverInfo, ReceiverKind};
 pub use signal::Signal;
 pub use signals_macros::{receiver, signal};
 

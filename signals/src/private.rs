@@ -1,13 +1,17 @@
 // Not public API: used by the code `#[signal]` and `#[receiver]` generate.
 
 pub use core::any::Any;
-pub use std::sync::OnceLock;
+pub use std::sync::{Arc, OnceLock};
 
 pub use inventory;
 
-pub use crate::dispatch::{Dispatch, Slot, Slots};
+pub use crate::connections::{
+    Callback, Connections, Emission, Responses, Target, receivers, runtime_info,
+};
+pub use crate::dispatch::{Dispatch, Slot, StaticSlots};
 pub use crate::receiver_info::ReceiverInfo;
 pub use crate::signal::{Accepts, AcceptsFrom};
+pub use crate::signature::Signature;
 pub use crate::static_receiver::{
     ReceiverDefinition, Registers, StaticReceiver, filtered, registration, unfiltered,
 };
@@ -33,3 +37,8 @@ impl<T: Copy> CopyArgument for T {
         *self
     }
 }
+
+/// The sender of a plain `send`: a type no receiver can filter on, so that
+/// `send` and `send_from` share one path.
+#[derive(Debug)]
+pub struct NoSender;

@@ -1,4 +1,5 @@
 use core::fmt;
+use std::borrow::Cow;
 
 /// What is known about one registered receiver: its name, where it was
 /// declared, the sender it waits for and its priority.
@@ -16,13 +17,13 @@ use core::fmt;
 /// #[receiver(signal = booted, priority = 5)]
 /// fn greet() {}
 ///
-/// let info = booted.receivers()[0];
+/// let info = &booted.receivers()[0];
 /// assert_eq!(info.name(), "greet");
 /// assert_eq!(info.priority(), 5);
 /// assert_eq!(info.sender(), None);
 /// assert!(info.path().ends_with("::greet"));
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ReceiverInfo {
     name: &'static str,
     module_path: &'static str,
@@ -30,6 +31,18 @@ pub struct ReceiverInfo {
     priority: i32,
     file: &'static str,
     line: u32,
+    kind: ReceiverKind,
+    key: Option<Cow<'static, str>>,
+}
+
+/// How a receiver was registered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReceiverKind {
+    /// With `#[receiver]`, at link time.
+    Static,
+    /// With `connect` or one of its variants, at run time.
+    Runtime,
 }
 
 impl ReceiverInfo {
@@ -50,16 +63,58 @@ impl ReceiverInfo {
             priority,
             file,
             line,
+            kind: ReceiverKind::Static,
+            key: None,
         }
     }
 
-    /// The receiver function's name, e.g. `"log_done"`.
+    /// A receiver connected at run time: `name` is the closure's type name,
+    /// `file` and `line` where `connect` was called.
+    pub(crate) fn runtime(
+        name: &'static str,
+        sender: Option<&'static str>,
+        file: &'static str,
+        line: u32,
+    ) -> Self {
+        Self {
+            name,
+            module_path: "",
+            sender,
+            priority: 0,
+            file,
+            line,
+            kind: ReceiverKind::Runtime,
+            key: None,
+        }
+    }
+
+    pub(crate) fn set_priority_and_key(&mut self, priority: i32, key: Option<Cow<'static, str>>) {
+        self.priority = priority;
+        self.key = key;
+    }
+
+    /// Whether the receiver was registered with `#[receiver]` or connected
+    /// at run time.
+    #[must_use]
+    pub const fn kind(&self) -> ReceiverKind {
+        self.kind
+    }
+
+    /// The unique key it was connected with, if any.
+    #[must_use]
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_deref()
+    }
+
+    /// The receiver function's name, e.g. `"log_done"`; for a closure
+    /// connected at run time, its type name, e.g. `"app::main::{{closure}}"`.
     #[must_use]
     pub const fn name(&self) -> &'static str {
         self.name
     }
 
-    /// The module the receiver is declared in, as `module_path!()` gives it.
+    /// The module the receiver is declared in, as `module_path!()` gives it;
+    /// empty for a receiver connected at run time.
     #[must_use]
     pub const fn module_path(&self) -> &'static str {
         self.module_path
@@ -69,7 +124,11 @@ impl ReceiverInfo {
     /// order in which receivers are called.
     #[must_use]
     pub fn path(&self) -> String {
-        format!("{}::{}", self.module_path, self.name)
+        if self.module_path.is_empty() {
+            self.name.to_owned()
+        } else {
+            format!("{}::{}", self.module_path, self.name)
+        }
     }
 
     /// The sender type as written in `sender = ..`, or `None` for a receiver
@@ -85,13 +144,14 @@ impl ReceiverInfo {
         self.priority
     }
 
-    /// The source file the receiver is declared in.
+    /// The source file the receiver is declared in, or where it was
+    /// connected.
     #[must_use]
     pub const fn file(&self) -> &'static str {
         self.file
     }
 
-    /// The line of the `#[receiver]` attribute.
+    /// The line of the `#[receiver]` attribute, or of the `connect` call.
     #[must_use]
     pub const fn line(&self) -> u32 {
         self.line
@@ -124,9 +184,15 @@ impl fmt::Display for ReceiverInfo {
     /// `todo::log_done (priority 0) at src/main.rs:12`, with
     /// `sender = User, ` before the priority for a filtered receiver.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}::{} (", self.module_path, self.name)?;
+        write!(f, "{} (", self.path())?;
+        if self.kind == ReceiverKind::Runtime {
+            write!(f, "runtime, ")?;
+        }
         if let Some(sender) = self.sender {
             write!(f, "sender = {sender}, ")?;
+        }
+        if let Some(key) = &self.key {
+            write!(f, "key = {key:?}, ")?;
         }
         write!(
             f,

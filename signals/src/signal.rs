@@ -1,4 +1,6 @@
+use crate::connections::Connections;
 use crate::dispatch::Dispatch;
+use crate::signature::Signature;
 
 /// A signal declared with [`#[signal]`](crate::signal).
 ///
@@ -23,15 +25,7 @@ use crate::dispatch::Dispatch;
     label = "not a signal",
     note = "a signal is declared with `#[signal] fn name(args..);` and named by its path in `#[receiver(signal = name)]`"
 )]
-pub trait Signal: Copy + Send + Sync + 'static {
-    /// The function pointer type every receiver without a sender parameter
-    /// is coerced to, e.g. `fn(&Todo)` for `#[signal] fn todo_done(item: &Todo);`.
-    type Fn: Copy + Send + Sync + 'static;
-
-    /// The function pointer type of a receiver that also takes the sender
-    /// of type `O` as its first parameter, e.g. `fn(&User, &Todo)`.
-    type SenderFn<O: ?Sized + 'static>: Copy + Send + Sync + 'static;
-
+pub trait Signal: Signature + Copy + Send + Sync {
     /// The signal's name as declared, e.g. `"todo_done"`.
     const NAME: &'static str;
 
@@ -44,6 +38,8 @@ pub trait Signal: Copy + Send + Sync + 'static {
     type __This: Signal;
     #[doc(hidden)]
     fn __dispatch() -> &'static Dispatch<Self>;
+    #[doc(hidden)]
+    fn __connections() -> &'static Connections<Self>;
 }
 
 /// Implemented by a signal for the one `fn` pointer type its receivers

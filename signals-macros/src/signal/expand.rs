@@ -5,67 +5,139 @@ use syn::visit_mut::VisitMut;
 use syn::{Lifetime, Type};
 
 use super::attr::Options;
-use super::valid::{Passing, Signal};
+use super::valid::{Kind, Passing, Signal};
 use crate::fresh::{fresh_ident, identifiers};
 use crate::render::tokens_to_string;
 
+/// Everything the generated items are made of, computed once.
+struct Parts<'a> {
+    krate: &'a syn::Path,
+    signal: &'a Signal<'a>,
+    names: Vec<&'a Ident>,
+    types: Vec<&'a Type>,
+    /// Each parameter as passed to one receiver: `&mut *x` for `&mut T`.
+    arguments: Vec<TokenStream>,
+    /// `for<'a, ..>`, or nothing.
+    binder: TokenStream,
+    /// `-> R`, or nothing.
+    output: Option<TokenStream>,
+    /// Fresh names that cannot collide with the user's.
+    sender_type: Ident,
+    sender_arg: Ident,
+    iter_lifetime: Lifetime,
+}
+
 pub fn expand(options: &Options, signal: &Signal) -> TokenStream {
-    let krate = &options.crate_path;
-    let declaration = signal.declaration;
-    let attrs = &declaration.attrs;
-    let vis = &declaration.vis;
-    let ident = &declaration.sig.ident;
-    let name = ident.to_string();
-    let signature = signature_string(signal);
-
-    let taken = identifiers(declaration.sig.to_token_stream());
-    let sender_type = fresh_ident("Sender", &taken, Span::call_site());
-    let sender_arg = fresh_ident("sender", &taken, Span::call_site());
-    let iter_lifetime = Lifetime {
-        apostrophe: Span::call_site(),
-        ident: fresh_ident("signal", &taken, Span::call_site()),
-    };
-
+    let taken = identifiers(
+        signal
+            .params
+            .iter()
+            .map(|param| {
+                let (name, ty) = (&param.name, param.ty);
+                quote!(#name #ty)
+            })
+            .collect(),
+    );
     let lifetimes = &signal.lifetimes;
-    let binder = if lifetimes.is_empty() {
-        quote!()
-    } else {
-        quote!(for<#(#lifetimes),*>)
+    let parts = Parts {
+        krate: &options.crate_path,
+        signal,
+        names: signal.params.iter().map(|param| &param.name).collect(),
+        types: signal.params.iter().map(|param| param.ty).collect(),
+        arguments: signal
+            .params
+            .iter()
+            .map(|param| argument(&options.crate_path, param))
+            .collect(),
+        binder: if lifetimes.is_empty() {
+            quote!()
+        } else {
+            quote!(for<#(#lifetimes),*>)
+        },
+        output: signal.output.map(|ty| quote!(-> #ty)),
+        sender_type: fresh_ident("Sender", &taken, Span::call_site()),
+        sender_arg: fresh_ident("sender", &taken, Span::call_site()),
+        iter_lifetime: Lifetime {
+            apostrophe: Span::call_site(),
+            ident: fresh_ident("signal", &taken, Span::call_site()),
+        },
     };
-    let names: Vec<&Ident> = signal.params.iter().map(|param| param.name).collect();
-    let types: Vec<&Type> = signal.params.iter().map(|param| param.ty).collect();
-    let arguments: Vec<TokenStream> = signal
-        .params
-        .iter()
-        .map(|param| {
-            let name = param.name;
-            match param.passing {
-                Passing::Mutable => quote!(&mut *#name),
-                Passing::Shared => quote!(#name),
-                // Spanned at the type: a non-`Copy` type fails here, once, with
-                // `CopyArgument`'s advice instead of a "use of moved value".
-                Passing::Value => {
-                    let ty = param.ty;
-                    quote_spanned!(ty.span()=> #krate::__private::CopyArgument::copy_argument(&#name))
-                }
-            }
-        })
-        .collect();
-    let output = signal.output.map(|ty| quote!(-> #ty));
-    let receiver_fn = quote!(#binder fn(#(#types),*) #output);
-    let sender_receiver_fn = quote!(#binder fn(&#sender_type, #(#types),*) #output);
+    let signature = signature_impl(&parts);
+    let methods = methods(&parts);
+    let item = match signal.kind {
+        Kind::Static => static_items(&parts),
+        Kind::Instance => instance_items(&parts),
+    };
+    quote! {
+        #item
+        #signature
+        #methods
+    }
+}
 
-    let methods = methods(&MethodParts {
+fn argument(krate: &syn::Path, param: &super::valid::Param) -> TokenStream {
+    let name = &param.name;
+    match param.passing {
+        Passing::Shared => quote!(#name),
+        Passing::Mutable => quote!(&mut *#name),
+        // Spanned at the type: a non-`Copy` type fails here, once, with
+        // `CopyArgument`'s advice instead of a "use of moved value".
+        Passing::Value => {
+            let ty = param.ty;
+            quote_spanned!(ty.span()=> #krate::__private::CopyArgument::copy_argument(&#name))
+        }
+    }
+}
+
+/// The receiver types, for the runtime.
+fn signature_impl(parts: &Parts) -> TokenStream {
+    let Parts {
         krate,
         signal,
-        names: &names,
-        types: &types,
-        arguments: &arguments,
-        sender_type: &sender_type,
-        sender_arg: &sender_arg,
-        iter_lifetime: &iter_lifetime,
-    });
+        types,
+        binder,
+        output,
+        sender_type,
+        ..
+    } = parts;
+    let ident = signal.ident;
+    let response = signal
+        .output
+        .map_or_else(|| quote!(()), ToTokens::to_token_stream);
+    let sized = quote!(?::core::marker::Sized + 'static);
+    let send_sync = quote!(::core::marker::Send + ::core::marker::Sync);
+    quote! {
+        #[automatically_derived]
+        impl #krate::__private::Signature for #ident {
+            type Fn = #binder fn(#(#types),*) #output;
+            type SenderFn<#sender_type: #sized> = #binder fn(&#sender_type, #(#types),*) #output;
+            type Dyn = dyn #binder ::core::ops::Fn(#(#types),*) #output + #send_sync;
+            type SenderDyn<#sender_type: #sized> =
+                dyn #binder ::core::ops::Fn(&#sender_type, #(#types),*) #output + #send_sync;
+            type WeakDyn =
+                dyn #binder ::core::ops::Fn(#(#types),*) -> ::core::option::Option<#response> + #send_sync;
+        }
+    }
+}
 
+/// A signal: a unit struct, its link-time registry and its static tables.
+fn static_items(parts: &Parts) -> TokenStream {
+    let Parts {
+        krate,
+        signal,
+        types,
+        binder,
+        output,
+        sender_type,
+        ..
+    } = parts;
+    let Signal {
+        attrs, vis, ident, ..
+    } = signal;
+    let name = ident.to_string();
+    let signature = signature_string(signal);
+    let receiver_fn = quote!(#binder fn(#(#types),*) #output);
+    let sender_receiver_fn = quote!(#binder fn(&#sender_type, #(#types),*) #output);
     quote! {
         #(#attrs)*
         #[allow(non_camel_case_types)]
@@ -94,8 +166,6 @@ pub fn expand(options: &Options, signal: &Signal) -> TokenStream {
 
             #[automatically_derived]
             impl #krate::Signal for #ident {
-                type Fn = #receiver_fn;
-                type SenderFn<#sender_type: ?::core::marker::Sized + 'static> = #sender_receiver_fn;
                 const NAME: &'static str = #name;
                 const SIGNATURE: &'static str = #signature;
                 type __Registration = Registration;
@@ -112,98 +182,179 @@ pub fn expand(options: &Options, signal: &Signal) -> TokenStream {
                         )
                     })
                 }
+
+                fn __connections() -> &'static #krate::__private::Connections<Self> {
+                    static CONNECTIONS: #krate::__private::Connections<#ident> =
+                        #krate::__private::Connections::new();
+                    &CONNECTIONS
+                }
             }
         };
-
-        #methods
     }
 }
 
-struct MethodParts<'a> {
-    krate: &'a syn::Path,
-    signal: &'a Signal<'a>,
-    names: &'a [&'a Ident],
-    types: &'a [&'a Type],
-    arguments: &'a [TokenStream],
-    sender_type: &'a Ident,
-    sender_arg: &'a Ident,
-    iter_lifetime: &'a Lifetime,
-}
-
-/// Names and expressions shared by the generated method bodies.
-struct Body {
-    /// `<Self as Signal>::__dispatch()`: the sorted tables.
-    dispatch: TokenStream,
-    // Hygienic locals: they cannot collide with the user's parameter names.
-    receiver: Ident,
-    slot: Ident,
-}
-
-/// The inherent methods: typed, with the user's parameter names, so that
-/// rustdoc and IDEs show them as the user declared them.
-fn methods(parts: &MethodParts) -> TokenStream {
-    let krate = parts.krate;
-    let ident = &parts.signal.declaration.sig.ident;
-    let body = Body {
-        dispatch: quote!(<Self as #krate::Signal>::__dispatch()),
-        receiver: Ident::new("receiver", Span::mixed_site()),
-        slot: Ident::new("slot", Span::mixed_site()),
-    };
-    let dispatch = &body.dispatch;
-    let receivers_doc = format!(
-        "Every static receiver of [`{ident}`](Self), in the order `send_from` calls them: \
-         by priority, highest first, then by path."
-    );
-    let send_methods = match parts.signal.output {
-        None => unit_methods(parts, &body),
-        Some(output) => returning_methods(parts, &body, output),
-    };
+/// A signal type: a struct whose every value is a signal of its own.
+fn instance_items(parts: &Parts) -> TokenStream {
+    let Parts { krate, signal, .. } = parts;
+    let Signal {
+        attrs, vis, ident, ..
+    } = signal;
+    let name = ident.to_string();
+    let signature = signature_string(signal);
+    let new_doc = format!("A new `{name}` signal, with no receivers.");
     quote! {
-        impl #ident {
-            #send_methods
+        #(#attrs)*
+        #[doc = ""]
+        #[doc = concat!("A signal type: each value is a signal with its own receivers, called with `", #signature, "`.")]
+        #vis struct #ident {
+            connections: #krate::__private::Connections<#ident>,
+        }
 
-            #[doc = #receivers_doc]
+        impl #ident {
+            #[doc = #new_doc]
             #[must_use]
-            pub fn receivers(&self) -> &'static [#krate::ReceiverInfo] {
-                #dispatch.receivers()
+            pub const fn new() -> Self {
+                Self {
+                    connections: #krate::__private::Connections::new(),
+                }
+            }
+        }
+
+        impl ::core::default::Default for #ident {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl ::core::fmt::Debug for #ident {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct(#name)
+                    .field("receivers", &self.connections.len())
+                    .finish()
             }
         }
     }
 }
 
-/// `send` and `send_from` of a signal without a return value: plain loops.
-fn unit_methods(parts: &MethodParts, body: &Body) -> TokenStream {
-    let MethodParts {
+/// Where the generated methods find the receivers.
+struct Sources {
+    connections: TokenStream,
+    /// The static receivers of a plain send.
+    statics: TokenStream,
+    /// The static receivers of a send from `sender`.
+    statics_from: TokenStream,
+    /// Every receiver's description, in call order.
+    receivers: TokenStream,
+}
+
+fn sources(parts: &Parts) -> Sources {
+    let Parts {
+        krate, sender_arg, ..
+    } = parts;
+    match parts.signal.kind {
+        Kind::Static => {
+            let dispatch = quote!(<Self as #krate::Signal>::__dispatch());
+            let connections = quote!(<Self as #krate::Signal>::__connections());
+            Sources {
+                statics: quote!(#dispatch.unfiltered()),
+                statics_from: quote!(#dispatch.slots_from(#sender_arg)),
+                receivers: quote!(#krate::__private::receivers(#dispatch.receivers(), #connections)),
+                connections,
+            }
+        }
+        Kind::Instance => Sources {
+            connections: quote!((&self.connections)),
+            statics: quote!(#krate::__private::StaticSlots::empty()),
+            statics_from: quote!(#krate::__private::StaticSlots::empty()),
+            receivers: quote!(self.connections.receivers()),
+        },
+    }
+}
+
+/// The inherent methods: typed, with the user's parameter names, so that
+/// rustdoc and IDEs show them as the user declared them.
+fn methods(parts: &Parts) -> TokenStream {
+    let ident = parts.signal.ident;
+    let sources = sources(parts);
+    let send = match parts.signal.output {
+        None => unit_send(parts, &sources),
+        Some(output) => returning_send(parts, &sources, output),
+    };
+    let connect = connect_methods(parts, &sources);
+    let connect_weak = weak_connect_methods(parts, &sources);
+    let manage = manage_methods(parts, &sources);
+    quote! {
+        impl #ident {
+            #send
+            #connect
+            #connect_weak
+            #manage
+        }
+    }
+}
+
+/// The closure that calls one [`Target`], with `sender` where it is wanted.
+/// `respond` wraps a result: `Some(..)` for iterators, nothing for `send`.
+fn call_target(parts: &Parts, sender: &TokenStream, returning: bool) -> TokenStream {
+    let Parts {
+        krate, arguments, ..
+    } = parts;
+    let receiver = Ident::new("receiver", Span::mixed_site());
+    let target = Ident::new("target", Span::mixed_site());
+    let target_type = quote!(#krate::__private::Target);
+    let (some, weak) = if returning {
+        (
+            quote!(::core::option::Option::Some),
+            quote!(#receiver(#(#arguments),*)),
+        )
+    } else {
+        (quote!(), quote!({ #receiver(#(#arguments),*); }))
+    };
+    quote! {
+        |#target| match #target {
+            #target_type::Static(#receiver) => #some(#receiver(#(#arguments),*)),
+            #target_type::StaticSender(#receiver) => #some(#receiver(#sender, #(#arguments),*)),
+            #target_type::Runtime(#receiver) => #some(#receiver(#(#arguments),*)),
+            #target_type::RuntimeSender(#receiver) => #some(#receiver(#sender, #(#arguments),*)),
+            #target_type::Weak(#receiver) => #weak,
+        }
+    }
+}
+
+/// `send` and `send_from` of a signal without a return value.
+fn unit_send(parts: &Parts, sources: &Sources) -> TokenStream {
+    let Parts {
+        krate,
         signal,
         names,
         types,
-        arguments,
         sender_arg,
         ..
-    } = *parts;
-    let Body {
-        dispatch,
-        receiver,
-        slot,
-    } = body;
-    let ident = &signal.declaration.sig.ident;
+    } = parts;
+    let Sources {
+        connections,
+        statics,
+        statics_from,
+        ..
+    } = sources;
+    let ident = signal.ident;
     let lifetimes = &signal.lifetimes;
-    let call_slot = call_slot(parts, body);
+    let no_sender = quote!(&#krate::__private::NoSender);
+    let call = call_target(parts, &no_sender, false);
+    let call_from = call_target(parts, &quote!(#sender_arg), false);
     let send_doc = format!(
-        "Calls every receiver of [`{ident}`](Self) that has no `sender` filter, in call order."
+        "Calls every receiver of [`{ident}`](Self) that has no sender filter, in call order."
     );
     let send_from_doc = format!(
-        "Calls the receivers of [`{ident}`](Self) without a `sender` filter and those \
-         registered with `sender = T` where `T` is the type of `{sender_arg}`, in call order. \
-         A filtered receiver may take `{sender_arg}` as its first argument."
+        "Calls the receivers of [`{ident}`](Self) without a sender filter and those \
+         registered for the type of `{sender_arg}`, in call order. A filtered receiver may \
+         take `{sender_arg}` as its first argument."
     );
     quote! {
         #[doc = #send_doc]
         #[inline]
         pub fn send<#(#lifetimes),*>(&self, #(#names: #types),*) {
-            for #receiver in #dispatch.unfiltered() {
-                #receiver(#(#arguments),*);
-            }
+            #connections.emit::<#krate::__private::NoSender>(#statics, #call);
         }
 
         #[doc = #send_from_doc]
@@ -213,34 +364,35 @@ fn unit_methods(parts: &MethodParts, body: &Body) -> TokenStream {
             #sender_arg: &(impl ::core::any::Any + ?::core::marker::Sized),
             #(#names: #types),*
         ) {
-            for #slot in #dispatch.slots_from(#sender_arg) {
-                #call_slot;
-            }
+            #connections.emit(#statics_from, #call_from);
         }
     }
 }
 
 /// `send` and `send_from` collecting the results, and their lazy,
 /// allocation-free forms `send_iter` and `send_from_iter`.
-fn returning_methods(parts: &MethodParts, body: &Body, output: &Type) -> TokenStream {
-    let MethodParts {
+fn returning_send(parts: &Parts, sources: &Sources, output: &Type) -> TokenStream {
+    let Parts {
+        krate,
         signal,
         names,
         types,
-        arguments,
         sender_type,
         sender_arg,
         iter_lifetime,
         ..
-    } = *parts;
-    let Body {
-        dispatch,
-        receiver,
-        slot,
-    } = body;
-    let ident = &signal.declaration.sig.ident;
+    } = parts;
+    let Sources {
+        connections,
+        statics,
+        statics_from,
+        ..
+    } = sources;
+    let ident = signal.ident;
     let lifetimes = &signal.lifetimes;
-    let call_slot = call_slot(parts, body);
+    let no_sender = quote!(&#krate::__private::NoSender);
+    let call = call_target(parts, &no_sender, true);
+    let call_from = call_target(parts, &quote!(#sender_arg), true);
     // The iterator borrows every argument: name each elided lifetime so the
     // return type can say what it captures, whatever the caller's edition.
     let iter_types: Vec<Type> = types
@@ -252,14 +404,14 @@ fn returning_methods(parts: &MethodParts, body: &Body, output: &Type) -> TokenSt
         })
         .collect();
     let send_doc = format!(
-        "Calls every receiver of [`{ident}`](Self) that has no `sender` filter, in call order, \
+        "Calls every receiver of [`{ident}`](Self) that has no sender filter, in call order, \
          and returns their results in that order. [`send_iter`](Self::send_iter) does the same \
          without allocating."
     );
     let send_from_doc = format!(
-        "Like [`send`](Self::send), and also calls the receivers registered with `sender = T` \
-         where `T` is the type of `{sender_arg}`. [`send_from_iter`](Self::send_from_iter) does \
-         the same without allocating."
+        "Like [`send`](Self::send), and also calls the receivers registered for the type of \
+         `{sender_arg}`. [`send_from_iter`](Self::send_from_iter) does the same without \
+         allocating."
     );
     let send_iter_doc = format!(
         "Calls the receivers of [`{ident}`](Self) that [`send`](Self::send) calls, one by one as \
@@ -289,13 +441,12 @@ fn returning_methods(parts: &MethodParts, body: &Body, output: &Type) -> TokenSt
         #[inline]
         #[must_use = "receivers are called only as the iterator is advanced"]
         pub fn send_iter<#iter_lifetime, #(#lifetimes),*>(
-            &self,
+            &#iter_lifetime self,
             #(#names: #iter_types),*
         ) -> impl ::core::iter::Iterator<Item = #output> + use<#iter_lifetime, #(#lifetimes),*> {
-            ::core::iter::Iterator::map(
-                #dispatch.unfiltered().iter(),
-                move |#receiver| #receiver(#(#arguments),*),
-            )
+            #connections
+                .emission::<#krate::__private::NoSender>(#statics)
+                .responses(move #call)
         }
 
         #[doc = #send_from_iter_doc]
@@ -306,34 +457,212 @@ fn returning_methods(parts: &MethodParts, body: &Body, output: &Type) -> TokenSt
             #(#lifetimes,)*
             #sender_type: ::core::any::Any + ?::core::marker::Sized
         >(
-            &self,
+            &#iter_lifetime self,
             #sender_arg: &#iter_lifetime #sender_type,
             #(#names: #iter_types),*
         ) -> impl ::core::iter::Iterator<Item = #output>
                + use<#iter_lifetime, #(#lifetimes,)* #sender_type> {
-            ::core::iter::Iterator::map(
-                #dispatch.slots_from(#sender_arg),
-                move |#slot| #call_slot,
-            )
+            #connections.emission(#statics_from).responses(move #call_from)
         }
     }
 }
 
-/// Calls one entry of a sender's table, with or without the sender.
-fn call_slot(parts: &MethodParts, body: &Body) -> TokenStream {
-    let MethodParts {
+/// `connect` and its variants: a sender filter, a weak target, options.
+fn connect_methods(parts: &Parts, sources: &Sources) -> TokenStream {
+    let Parts {
         krate,
-        arguments,
-        sender_arg,
+        signal,
+
+        types,
+        binder,
+        output,
+        sender_type,
         ..
-    } = *parts;
-    let Body { receiver, slot, .. } = body;
+    } = parts;
+    let connections = &sources.connections;
+    let ident = signal.ident;
+    let send_sync = quote!(::core::marker::Send + ::core::marker::Sync + 'static);
+    let receiver_bound = quote!(#binder ::core::ops::Fn(#(#types),*) #output + #send_sync);
+    let sender_bound =
+        quote!(#binder ::core::ops::Fn(&#sender_type, #(#types),*) #output + #send_sync);
+    let options_type = quote!(#krate::ConnectOptions);
+    let connection = quote!(#krate::Connection);
+    let private = quote!(#krate::__private);
+    let receiver = Ident::new("receiver", Span::mixed_site());
+    let connect_doc = format!(
+        "Connects `receiver` to [`{ident}`](Self) until the returned [`Connection`]({krate}::Connection) \
+         disconnects it: it is called by every send, after the receivers of higher priority.",
+        krate = tokens_to_string(krate.to_token_stream()),
+    );
     quote! {
-        match #slot {
-            #krate::__private::Slot::Receiver(#receiver) => #receiver(#(#arguments),*),
-            #krate::__private::Slot::SenderReceiver(#receiver) => #receiver(#sender_arg, #(#arguments),*),
+        #[doc = #connect_doc]
+        #[track_caller]
+        pub fn connect(&self, #receiver: impl #receiver_bound) -> #connection {
+            self.connect_with(&#options_type::new(), #receiver)
+        }
+
+        /// Like [`connect`](Self::connect), with a priority or a unique key.
+        #[track_caller]
+        pub fn connect_with(&self, options: &#options_type, #receiver: impl #receiver_bound) -> #connection {
+            let info = #private::runtime_info(&#receiver, ::core::option::Option::None);
+            let function: ::std::boxed::Box<<Self as #private::Signature>::Dyn> = ::std::boxed::Box::new(#receiver);
+            #connections.connect(options, info, #private::Callback::plain(function))
+        }
+
+        /// Connects `receiver` for the sends from a sender of type `Sender` only,
+        /// like `#[receiver(sender = Sender)]`: it gets the sender first.
+        #[track_caller]
+        pub fn connect_from<#sender_type: ::core::any::Any + ?::core::marker::Sized>(
+            &self,
+            #receiver: impl #sender_bound,
+        ) -> #connection {
+            self.connect_from_with(&#options_type::new(), #receiver)
+        }
+
+        /// Like [`connect_from`](Self::connect_from), with a priority or a unique key.
+        #[track_caller]
+        pub fn connect_from_with<#sender_type: ::core::any::Any + ?::core::marker::Sized>(
+            &self,
+            options: &#options_type,
+            #receiver: impl #sender_bound,
+        ) -> #connection {
+            let info = #private::runtime_info(
+                &#receiver,
+                ::core::option::Option::Some(::core::any::type_name::<#sender_type>()),
+            );
+            let function: ::std::boxed::Box<<Self as #private::Signature>::SenderDyn<#sender_type>> =
+                ::std::boxed::Box::new(#receiver);
+            #connections.connect(options, info, #private::Callback::sender::<#sender_type>(function))
+        }
+
+        /// Runs `body` with `receiver` connected, and disconnects it afterwards,
+        /// even if `body` panics: for tests that check what a signal sends,
+        /// like Blinker's `connected_to`.
+        #[track_caller]
+        pub fn connected_to<Output>(
+            &self,
+            #receiver: impl #receiver_bound,
+            body: impl ::core::ops::FnOnce() -> Output,
+        ) -> Output {
+            let _connection = self.connect(#receiver).scoped();
+            body()
         }
     }
+}
+
+/// `connect_weak` and `connect_weak_with`: a receiver of a target that the
+/// signal must not keep alive.
+fn weak_connect_methods(parts: &Parts, sources: &Sources) -> TokenStream {
+    let Parts {
+        krate,
+        names,
+        types,
+        binder,
+        output,
+        ..
+    } = parts;
+    let connections = &sources.connections;
+    let send_sync = quote!(::core::marker::Send + ::core::marker::Sync + 'static);
+    let weak_bound = quote!(#binder ::core::ops::Fn(&Target, #(#types),*) #output + #send_sync);
+    let options_type = quote!(#krate::ConnectOptions);
+    let connection = quote!(#krate::Connection);
+    let private = quote!(#krate::__private);
+    let receiver = Ident::new("receiver", Span::mixed_site());
+    let target = Ident::new("target", Span::mixed_site());
+    let weak = Ident::new("weak", Span::mixed_site());
+    // A closure cannot name lifetimes: its parameters take fresh ones, which
+    // is more general than the signal's, so it still coerces.
+    let closure_types: Vec<Type> = types
+        .iter()
+        .map(|ty| {
+            let mut ty = (*ty).clone();
+            AnonymousLifetimes.visit_type_mut(&mut ty);
+            ty
+        })
+        .collect();
+    quote! {
+        /// Connects `receiver` for as long as `target` lives: it is called with
+        /// the target, and disconnected once the last `Arc` to the target is
+        /// dropped. The signal does not keep the target alive.
+        #[track_caller]
+        pub fn connect_weak<Target: ::core::marker::Send + ::core::marker::Sync + 'static>(
+            &self,
+            #target: &#private::Arc<Target>,
+            #receiver: impl #weak_bound,
+        ) -> #connection {
+            self.connect_weak_with(&#options_type::new(), #target, #receiver)
+        }
+
+        /// Like [`connect_weak`](Self::connect_weak), with a priority or a unique key.
+        #[track_caller]
+        pub fn connect_weak_with<Target: ::core::marker::Send + ::core::marker::Sync + 'static>(
+            &self,
+            options: &#options_type,
+            #target: &#private::Arc<Target>,
+            #receiver: impl #weak_bound,
+        ) -> #connection {
+            let info = #private::runtime_info(&#receiver, ::core::option::Option::None);
+            let #weak = #private::Arc::downgrade(#target);
+            let function: ::std::boxed::Box<<Self as #private::Signature>::WeakDyn> =
+                ::std::boxed::Box::new(move |#(#names: #closure_types),*| {
+                    #weak.upgrade().map(|#target| #receiver(&#target, #(#names),*))
+                });
+            #connections.connect(options, info, #private::Callback::weak(#target, function))
+        }
+
+    }
+}
+
+/// Keys, muting and introspection.
+fn manage_methods(parts: &Parts, sources: &Sources) -> TokenStream {
+    let Parts { krate, signal, .. } = parts;
+    let Sources {
+        connections,
+        receivers,
+        ..
+    } = sources;
+    let ident = signal.ident;
+    let receivers_doc = format!(
+        "Every receiver of [`{ident}`](Self), static and runtime, in the order `send_from` \
+         calls them: by priority, highest first; at equal priority static receivers by path, \
+         then runtime receivers in connection order."
+    );
+    let lifetime = match signal.kind {
+        Kind::Static => quote!('static),
+        Kind::Instance => quote!('_),
+    };
+    quote! {
+        /// Disconnects the receiver connected with the unique `key`; returns
+        /// whether there was one.
+        pub fn disconnect_key(&self, key: &str) -> bool {
+            #connections.disconnect_key(key)
+        }
+
+        /// Mutes this signal while the returned guard lives: sends call no
+        /// receiver, static or runtime. Guards nest.
+        pub fn mute(&self) -> #krate::Muted<#lifetime> {
+            #connections.mute()
+        }
+
+        #[doc = #receivers_doc]
+        #[must_use]
+        pub fn receivers(&self) -> ::std::vec::Vec<#krate::ReceiverInfo> {
+            #receivers
+        }
+    }
+}
+
+/// Replaces every lifetime but `'static` with `'_`.
+struct AnonymousLifetimes;
+
+impl VisitMut for AnonymousLifetimes {
+    fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
+        if lifetime.ident != "static" {
+            lifetime.ident = Ident::new("_", lifetime.ident.span());
+        }
+    }
+
+    fn visit_type_bare_fn_mut(&mut self, _: &mut syn::TypeBareFn) {}
 }
 
 struct NameElidedLifetimes<'a>(&'a Lifetime);

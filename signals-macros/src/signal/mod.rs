@@ -1,4 +1,5 @@
-//! `#[signal] [vis] fn name[<'a>](params..) [-> R];`
+//! `#[signal] [vis] fn name[<'a>](params..) [-> R];` declares a signal;
+//! `#[signal] [vis] type Name = fn(params..) [-> R];` a signal type.
 
 use proc_macro2::TokenStream;
 
@@ -27,8 +28,8 @@ pub fn signal(args: TokenStream, item: TokenStream) -> TokenStream {
 fn fallback(item: TokenStream, error: syn::Error) -> TokenStream {
     let mut tokens = error.into_compile_error();
     if let Ok(declaration) = syn::parse2::<ast::Declaration>(item) {
-        let vis = &declaration.vis;
-        let ident = &declaration.sig.ident;
+        let vis = declaration.vis();
+        let ident = declaration.ident();
         tokens.extend(quote::quote! {
             #[allow(non_camel_case_types)]
             #vis struct #ident;

@@ -1,19 +1,31 @@
 use syn::visit::Visit;
 use syn::{FnArg, GenericParam, Ident, Lifetime, Pat, ReturnType, Type};
 
-use super::ast::Declaration;
+use super::ast::{Declaration, FunctionDeclaration, TypeDeclaration};
 use crate::errors::Errors;
 
 /// A declaration that passed every check: what expansion works from.
 pub struct Signal<'a> {
-    pub declaration: &'a Declaration,
+    pub kind: Kind,
+    pub attrs: &'a [syn::Attribute],
+    pub vis: &'a syn::Visibility,
+    pub ident: &'a Ident,
     pub lifetimes: Vec<&'a Lifetime>,
     pub params: Vec<Param<'a>>,
     pub output: Option<&'a Type>,
 }
 
+/// What `#[signal]` declares.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A signal: a unit struct, with static receivers.
+    Static,
+    /// A signal type: each value is a signal, with runtime receivers only.
+    Instance,
+}
+
 pub struct Param<'a> {
-    pub name: &'a Ident,
+    pub name: Ident,
     pub ty: &'a Type,
     pub passing: Passing,
 }
@@ -30,6 +42,13 @@ pub enum Passing {
 }
 
 pub fn validate(declaration: &Declaration) -> syn::Result<Signal<'_>> {
+    match declaration {
+        Declaration::Function(function) => validate_function(function),
+        Declaration::Type(declaration) => validate_type(declaration),
+    }
+}
+
+fn validate_function(declaration: &FunctionDeclaration) -> syn::Result<Signal<'_>> {
     let mut errors = Errors::default();
     let sig = &declaration.sig;
 
@@ -57,7 +76,88 @@ pub fn validate(declaration: &Declaration) -> syn::Result<Signal<'_>> {
 
     let lifetimes = lifetimes(sig, &mut errors);
     let params = params(sig, &mut errors);
-    let output = match &sig.output {
+    let output = output(&sig.output, &mut errors);
+
+    errors.finish()?;
+    Ok(Signal {
+        kind: Kind::Static,
+        attrs: &declaration.attrs,
+        vis: &declaration.vis,
+        ident: &sig.ident,
+        lifetimes,
+        params,
+        output,
+    })
+}
+
+/// `type Name = fn(params..) [-> R];`: the same rules, on a function pointer
+/// type, whose parameter names are optional.
+fn validate_type(declaration: &TypeDeclaration) -> syn::Result<Signal<'_>> {
+    let mut errors = Errors::default();
+    if !declaration.generics.params.is_empty() || declaration.generics.where_clause.is_some() {
+        errors.spanned(
+            &declaration.generics,
+            "a signal type cannot be generic; name the lifetimes in the `fn` type instead, like `fn(&str)` or `for<'a> fn(&'a str, &'a str)`",
+        );
+    }
+    let Type::BareFn(function) = &declaration.ty else {
+        errors.spanned(
+            &declaration.ty,
+            "a signal type is a function pointer type, like `#[signal] pub type Changed = fn(value: &str);`",
+        );
+        return Err(errors.finish().expect_err("an error was just pushed"));
+    };
+    if let Some(token) = &function.unsafety {
+        errors.spanned(token, "a signal cannot be `unsafe`");
+    }
+    if let Some(abi) = &function.abi {
+        errors.spanned(abi, "a signal cannot have an `extern` ABI");
+    }
+    if let Some(variadic) = &function.variadic {
+        errors.spanned(variadic, "a signal cannot be variadic");
+    }
+    let lifetimes = function
+        .lifetimes
+        .iter()
+        .flat_map(|binder| &binder.lifetimes)
+        .filter_map(|param| match param {
+            GenericParam::Lifetime(param) => Some(&param.lifetime),
+            GenericParam::Type(_) | GenericParam::Const(_) => None,
+        })
+        .collect();
+    let mut params = Vec::new();
+    for (index, input) in function.inputs.iter().enumerate() {
+        let name = match &input.name {
+            Some((name, _)) if name == "_" => {
+                errors.spanned(
+                    name,
+                    "a signal parameter must be a plain name, like `item: &Todo`",
+                );
+                continue;
+            }
+            Some((name, _)) => name.clone(),
+            None => Ident::new(&format!("arg{index}"), proc_macro2::Span::call_site()),
+        };
+        if let Some(param) = param(name, &input.ty, &mut errors) {
+            params.push(param);
+        }
+    }
+    let output = output(&function.output, &mut errors);
+    errors.finish()?;
+    Ok(Signal {
+        kind: Kind::Instance,
+        attrs: &declaration.attrs,
+        vis: &declaration.vis,
+        ident: &declaration.ident,
+        lifetimes,
+        params,
+        output,
+    })
+}
+
+/// The return type, unless it is `()`; it may not borrow.
+fn output<'a>(output: &'a ReturnType, errors: &mut Errors) -> Option<&'a Type> {
+    match output {
         ReturnType::Default => None,
         ReturnType::Type(_, ty) => {
             for (tokens, message) in forbidden_types(ty) {
@@ -71,15 +171,22 @@ pub fn validate(declaration: &Declaration) -> syn::Result<Signal<'_>> {
                 ty => Some(ty),
             }
         }
-    };
+    }
+}
 
-    errors.finish()?;
-    Ok(Signal {
-        declaration,
-        lifetimes,
-        params,
-        output,
-    })
+/// One parameter: its type must name one type every receiver shares.
+fn param<'a>(name: Ident, ty: &'a Type, errors: &mut Errors) -> Option<Param<'a>> {
+    let forbidden = forbidden_types(ty);
+    let clean = forbidden.is_empty();
+    for (tokens, message) in forbidden {
+        errors.spanned(tokens, message);
+    }
+    let passing = match ty {
+        Type::Reference(reference) if reference.mutability.is_some() => Passing::Mutable,
+        Type::Reference(_) => Passing::Shared,
+        _ => Passing::Value,
+    };
+    clean.then_some(Param { name, ty, passing })
 }
 
 /// The signal's lifetime parameters: the only generics a `fn` pointer type
@@ -127,8 +234,12 @@ fn params<'a>(sig: &'a syn::Signature, errors: &mut Errors) -> Vec<Param<'a>> {
             ),
             FnArg::Typed(typed) => {
                 let name = match &*typed.pat {
-                    Pat::Ident(pat) if pat.by_ref.is_none() && pat.mutability.is_none() && pat.subpat.is_none() => {
-                        Some(&pat.ident)
+                    Pat::Ident(pat)
+                        if pat.by_ref.is_none()
+                            && pat.mutability.is_none()
+                            && pat.subpat.is_none() =>
+                    {
+                        Some(pat.ident.clone())
                     }
                     pat => {
                         errors.spanned(
@@ -138,27 +249,12 @@ fn params<'a>(sig: &'a syn::Signature, errors: &mut Errors) -> Vec<Param<'a>> {
                         None
                     }
                 };
-                let forbidden = forbidden_types(&typed.ty);
-                let passing = match &*typed.ty {
-                    Type::Reference(reference) if reference.mutability.is_some() => Passing::Mutable,
-                    Type::Reference(_) => Passing::Shared,
-                    _ => Passing::Value,
-                };
-                let clean = forbidden.is_empty();
-                for (tokens, message) in forbidden {
-                    errors.spanned(tokens, message);
-                }
-                if let (Some(name), true) = (name, clean) {
-                    params.push(Param {
-                        name,
-                        ty: &typed.ty,
-                        passing,
-                    });
+                if let Some(param) = name.and_then(|name| param(name, &typed.ty, errors)) {
+                    params.push(param);
                 }
             }
         }
     }
-
     params
 }
 

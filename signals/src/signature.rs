@@ -1,0 +1,25 @@
+/// The receiver types of one signal, as the macros spell them from its
+/// declaration: implemented for every `#[signal]` and signal type.
+///
+/// For `#[signal] fn todo_done(item: &Todo) -> bool;`:
+///
+/// | type | is |
+/// |---|---|
+/// | `Fn` | `fn(&Todo) -> bool` |
+/// | `SenderFn<O>` | `fn(&O, &Todo) -> bool` |
+/// | `Dyn` | `dyn Fn(&Todo) -> bool + Send + Sync` |
+/// | `SenderDyn<O>` | `dyn Fn(&O, &Todo) -> bool + Send + Sync` |
+/// | `WeakDyn` | `dyn Fn(&Todo) -> Option<bool> + Send + Sync` |
+#[doc(hidden)]
+pub trait Signature: 'static {
+    /// A static receiver.
+    type Fn: Copy + Send + Sync + 'static;
+    /// A static receiver that takes the sender `O` first.
+    type SenderFn<O: ?Sized + 'static>: Copy + Send + Sync + 'static;
+    /// A receiver connected at run time.
+    type Dyn: ?Sized + Send + Sync + 'static;
+    /// A receiver connected at run time that takes the sender `O` first.
+    type SenderDyn<O: ?Sized + 'static>: ?Sized + Send + Sync + 'static;
+    /// A receiver of a weak target: `None` once the target is gone.
+    type WeakDyn: ?Sized + Send + Sync + 'static;
+}
