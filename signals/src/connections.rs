@@ -13,14 +13,14 @@ use core::ptr;
 use std::borrow::Cow;
 use std::panic::Location;
 use std::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
+use std::sync::{Arc, OnceLock, PoisonError, Weak};
 
 use crossbeam_epoch::{self as epoch, Atomic, Guard, Owned};
 
 use crate::connection::{Connection, Link};
 use crate::dispatch::{Slot, StaticSlots};
 use crate::signature::Signature;
-use crate::sync::{AtomicU32, AtomicU64};
+use crate::sync::{AtomicU32, AtomicU64, Mutex};
 use crate::{ConnectOptions, ReceiverInfo};
 
 /// The runtime half of a signal: a `static` for each `#[signal]`, a field
@@ -514,7 +514,9 @@ impl<'a, S: Signature, O: ?Sized + 'static> Emission<'a, S, O> {
     fn new(statics: StaticSlots<'a, S::Fn, S::SenderFn<O>>, shared: Option<&'a Shared<S>>) -> Self {
         let mut emission = Self {
             statics: statics.peekable(),
-            runtime: ptr::slice_from_raw_parts(ptr::null::<Arc<Entry<S>>>(), 0),
+            // An empty slice's pointer: dangling but aligned and non-null,
+            // so that dereferencing it below is defined.
+            runtime: ptr::from_ref::<[Arc<Entry<S>>]>(&[]),
             next_runtime: 0,
             guard: None,
         };
