@@ -43,9 +43,12 @@ fn connect_closures(signal: &Emit, count: usize) -> Vec<Connection> {
         .collect()
 }
 
-fn boxed_closures(count: usize) -> Vec<Box<dyn Fn(&Message) + Send + Sync>> {
+/// What most hand-rolled Rust event buses store.
+type BoxedReceiver = Box<dyn Fn(&Message) + Send + Sync>;
+
+fn boxed_closures(count: usize) -> Vec<BoxedReceiver> {
     (0..count)
-        .map(|index| -> Box<dyn Fn(&Message) + Send + Sync> {
+        .map(|index| -> BoxedReceiver {
             Box::new(move |message| {
                 black_box((index, message.value));
             })
