@@ -31,9 +31,30 @@ mod signal;
 /// ```
 ///
 /// The function signature, which has no body, becomes a unit struct of the
-/// same name with typed methods: `send`, `send_from`, `receivers`, and for a
-/// signal with a return type `send_iter` and `send_from_iter`. Parameters
-/// are `&T`, `&mut T` (reborrowed for each receiver) or `Copy` values.
+/// same name with typed methods: `send`, `send_from` (and for a signal with a
+/// return type `send_iter` and `send_from_iter`), `connect` and its variants,
+/// `mute`, `disconnect_key` and `receivers`. Parameters are `&T`, `&mut T`
+/// (reborrowed for each receiver) or `Copy` values.
+///
+/// On a function pointer type, it declares a signal type instead: a struct
+/// whose every value is a signal of its own, with the same methods, for
+/// per-object signals:
+///
+/// ```
+/// use signals::signal;
+///
+/// #[signal]
+/// pub type Changed = fn(field: &str);
+///
+/// #[derive(Default)]
+/// pub struct Model {
+///     pub changed: Changed,
+/// }
+///
+/// let model = Model::default();
+/// model.changed.connect(|field| println!("{field} changed"));
+/// model.changed.send("title");
+/// ```
 ///
 /// Options: `#[signal(crate = path)]` names the `signals` crate when it is
 /// re-exported under another path.

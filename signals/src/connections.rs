@@ -89,6 +89,16 @@ pub enum Target<'a, S: Signature, O: ?Sized + 'static> {
     Weak(&'a S::WeakDyn),
 }
 
+impl<S: Signature, O: ?Sized + 'static> Target<'_, S, O> {
+    #[inline]
+    fn from_slot(slot: Slot<S::Fn, S::SenderFn<O>>) -> Self {
+        match slot {
+            Slot::Receiver(function) => Self::Static(function),
+            Slot::SenderReceiver(function) => Self::StaticSender(function),
+        }
+    }
+}
+
 impl<S: Signature> Connections<S> {
     /// No receivers.
     #[must_use]
@@ -128,16 +138,36 @@ impl<S: Signature> Connections<S> {
             // The static path: a plain loop over function pointers.
             None => {
                 for (_, slot) in statics {
-                    call(match slot {
-                        Slot::Receiver(function) => Target::Static(function),
-                        Slot::SenderReceiver(function) => Target::StaticSender(function),
-                    });
+                    call(Target::from_slot(slot));
                 }
             }
+            Some(shared) if shared.state.load(Relaxed) >= MUTED => {}
             Some(shared) => {
-                let mut emission = Emission::new(statics, Some(shared));
-                while let Some(target) = emission.next_target() {
-                    call(target);
+                let guard = epoch::pin();
+                let entries = shared.entries(&guard);
+                let mut statics = statics.peekable();
+                if statics.peek().is_none() {
+                    // Runtime receivers only: signal types, runtime-only signals.
+                    for entry in entries {
+                        if let Some(target) = entry.target::<O>() {
+                            call(target);
+                        }
+                    }
+                    return;
+                }
+                for entry in entries {
+                    // Static receivers of a higher or equal priority first.
+                    while let Some((_, slot)) =
+                        statics.next_if(|(priority, _)| *priority >= entry.priority)
+                    {
+                        call(Target::from_slot(slot));
+                    }
+                    if let Some(target) = entry.target::<O>() {
+                        call(target);
+                    }
+                }
+                for (_, slot) in statics {
+                    call(Target::from_slot(slot));
                 }
             }
         }
@@ -179,10 +209,10 @@ impl<S: Signature> Connections<S> {
     }
 
     /// Mutes the signal while the returned guard lives.
-    pub fn mute(&self) -> Muted<'_> {
-        let state = &self.shared().state;
-        state.fetch_add(MUTED, Relaxed);
-        Muted { state }
+    pub fn mute(&self) -> Muted {
+        let shared = Arc::clone(self.shared());
+        shared.state.fetch_add(MUTED, Relaxed);
+        Muted { signal: shared }
     }
 
     /// The runtime receivers, in call order. Receivers of targets that are
@@ -486,15 +516,34 @@ pub fn receivers<S: Signature>(
 /// saved.send(2);
 /// assert_eq!(CALLS.load(Ordering::Relaxed), 1);
 /// ```
+///
+/// The guard does not borrow the signal, so the object that owns a signal
+/// can change itself while its signal is muted.
 #[must_use = "the signal is muted only while the guard lives"]
-#[derive(Debug)]
-pub struct Muted<'a> {
-    state: &'a AtomicU64,
+pub struct Muted {
+    signal: Arc<dyn Mute>,
 }
 
-impl Drop for Muted<'_> {
-    fn drop(&mut self) {
+/// What a [`Muted`] guard undoes.
+trait Mute: Send + Sync {
+    fn unmute(&self);
+}
+
+impl<S: Signature> Mute for Shared<S> {
+    fn unmute(&self) {
         self.state.fetch_sub(MUTED, Relaxed);
+    }
+}
+
+impl Drop for Muted {
+    fn drop(&mut self) {
+        self.signal.unmute();
+    }
+}
+
+impl fmt::Debug for Muted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Muted").finish_non_exhaustive()
     }
 }
 
@@ -554,10 +603,7 @@ impl<'a, S: Signature, O: ?Sized + 'static> Emission<'a, S, O> {
             };
             if take_static {
                 let (_, slot) = self.statics.next()?;
-                return Some(match slot {
-                    Slot::Receiver(function) => Target::Static(function),
-                    Slot::SenderReceiver(function) => Target::StaticSender(function),
-                });
+                return Some(Target::from_slot(slot));
             }
             self.next_runtime += 1;
             if let Some(target) = next_runtime?.target::<O>() {

@@ -1,8 +1,10 @@
 //! Statically typed signals for Rust: decoupled "something happened"
 //! notifications in the style of Django's signals and Blinker, where every
-//! receiver is checked by the compiler and registered at link time, so that
-//! sending is a plain loop over function pointers — no boxing, no lock, no
-//! allocation, no hashing.
+//! receiver is checked by the compiler. Receivers declared with
+//! `#[receiver]` register at link time, so that sending to them is a plain
+//! loop over function pointers — no boxing, no lock, no allocation, no
+//! hashing. Closures connect at run time too, to global signals or to
+//! per-object signals, from any thread, without making sends take a lock.
 //!
 //! # Example
 //!
@@ -155,11 +157,12 @@
 //!
 //! # Order
 //!
-//! Receivers run by priority, highest first; receivers of equal priority run
-//! in the order of their path, `module_path!()::function_name`. The order
-//! never depends on declaration or link order, so it is the same on every
-//! build and every platform. [`receivers()`](#introspection) lists receivers
-//! in this order.
+//! Receivers run by priority, highest first. At equal priority, static
+//! receivers run first, in the order of their path,
+//! `module_path!()::function_name`; then runtime receivers, in the order they
+//! were connected. The static order never depends on declaration or link
+//! order, so it is the same on every build and every platform.
+//! [`receivers()`](#introspection) lists receivers in this order.
 //!
 //! ```
 //! use signals::{receiver, signal};
@@ -236,6 +239,138 @@
 //! assert_eq!(ready.receivers()[0].name(), "warm_caches");
 //! ```
 //!
+//! # Connecting at run time
+//!
+//! Every signal also takes closures at run time, Django's and Blinker's
+//! `connect`. `connect` returns a [`Connection`]: dropping it does **not**
+//! disconnect (as in Django, Qt and Boost.Signals2); call
+//! [`disconnect`](Connection::disconnect), or make it a
+//! [`ScopedConnection`] that disconnects when dropped.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use std::sync::atomic::{AtomicU32, Ordering};
+//! use signals::{ConnectOptions, signal};
+//!
+//! pub struct User { pub name: String }
+//!
+//! #[signal]
+//! pub fn post_save(created: bool);
+//!
+//! let saves = Arc::new(AtomicU32::new(0));
+//! let counter = {
+//!     let saves = Arc::clone(&saves);
+//!     post_save.connect(move |_created| { saves.fetch_add(1, Ordering::Relaxed); })
+//! };
+//!
+//! // Only for sends from a `User`, which the closure gets first.
+//! let profile = post_save.connect_from(|user: &User, created| {
+//!     if created { println!("profile for {}", user.name) }
+//! });
+//!
+//! // A priority, and a unique key (Django's `dispatch_uid`): connecting
+//! // again with the same key keeps the first receiver.
+//! let audit = ConnectOptions::new().priority(10).key("audit");
+//! post_save.connect_with(&audit, |created| println!("audit: {created}"));
+//! post_save.connect_with(&audit, |created| println!("audit: {created}"));
+//!
+//! post_save.send_from(&User { name: "ann".into() }, true);
+//! assert_eq!(saves.load(Ordering::Relaxed), 1);
+//!
+//! assert!(counter.disconnect());
+//! assert!(post_save.disconnect_key("audit"));
+//! {
+//!     let _scoped = post_save.connect(|_| println!("only in this scope")).scoped();
+//!     post_save.send(false);
+//! }
+//! profile.disconnect();
+//! assert!(post_save.receivers().is_empty());
+//! ```
+//!
+//! | method | receiver | note |
+//! |---|---|---|
+//! | `connect(f)` | `Fn(args..)` | called by every send |
+//! | `connect_with(&options, f)` | `Fn(args..)` | with a [priority and a key](ConnectOptions) |
+//! | `connect_from::<S>(f)` | `Fn(&S, args..)` | only sends from a sender of type `S` |
+//! | `connect_weak(&arc, f)` | `Fn(&T, args..)` | while the `Arc<T>` lives; the signal holds a `Weak` |
+//! | `connected_to(f, body)` | `Fn(args..)` | connected while `body` runs, for tests (Blinker's `connected_to`) |
+//!
+//! `connect_from_with` and `connect_weak_with` take options too. Receivers
+//! connected at run time must be `Send + Sync + 'static`: a signal can be sent
+//! from any thread.
+//!
+//! A weak receiver stops being called once the last strong `Arc` to its
+//! target is dropped, and its entry is removed on the next send or
+//! `receivers()` call, like Django's default `weak=True`:
+//!
+//! ```
+//! use std::sync::Arc;
+//! use signals::signal;
+//!
+//! pub struct View { pub name: String }
+//!
+//! #[signal]
+//! pub fn changed(field: &str);
+//!
+//! let view = Arc::new(View { name: "list".into() });
+//! changed.connect_weak(&view, |view: &View, field: &str| println!("{} redraws {field}", view.name));
+//! changed.send("title"); // "list redraws title"
+//! drop(view);
+//! changed.send("title"); // nothing: the view is gone
+//! assert!(changed.receivers().is_empty());
+//! ```
+//!
+//! Two guards silence receivers for a while; both nest.
+//! [`mute()`](Muted) silences the whole signal, static receivers included
+//! (Blinker's `muted`, Qt's `QSignalBlocker`), and
+//! [`Connection::block`] skips one receiver (Boost's
+//! `shared_connection_block`).
+//!
+//! # Signal types: per-object signals
+//!
+//! `#[signal]` on a function pointer type declares a *signal type*: every
+//! value is a signal of its own, with the same typed methods, for struct
+//! fields. This is napari's worker signals, AMLTK's per-task events, Qt's
+//! and psygnal's per-instance signals.
+//!
+//! ```
+//! use signals::signal;
+//!
+//! /// Emitted for every image a worker yields.
+//! #[signal]
+//! pub type Yielded = fn(image: &[u8]);
+//!
+//! /// Asks whether the worker may stop.
+//! #[signal]
+//! pub type MayStop = fn(reason: &str) -> bool;
+//!
+//! #[derive(Default)]
+//! pub struct Worker {
+//!     pub yielded: Yielded,
+//!     pub may_stop: MayStop,
+//! }
+//!
+//! let worker = Worker::default();
+//! let other = Worker::default();
+//! worker.yielded.connect(|image| println!("{} bytes", image.len()));
+//! worker.yielded.send(&[1, 2, 3]); // "3 bytes"
+//! other.yielded.send(&[1]);        // nobody listens to this one
+//! worker.may_stop.connect(|reason| reason != "busy");
+//! assert_eq!(worker.may_stop.send("done"), [true]);
+//! ```
+//!
+//! Parameter names are optional in a signal type (`fn(&[u8])`); unnamed
+//! ones are called `arg0`, `arg1`, … in the generated methods. A signal type
+//! has runtime receivers only: `#[receiver]` names a `#[signal] fn`. The
+//! struct is `Send + Sync`, `Default` and `Debug`; it holds one pointer and
+//! allocates its connection list on the first `connect`.
+//!
+//! A generic `Signal<fn(&Image)>` was the other candidate. It cannot give
+//! typed methods to every signature: the inherent impls for
+//! `Signal<fn(&A)>` and `Signal<fn(A)>` overlap (E0592), since `A` may itself
+//! be a reference. The macro spells out each signal type's own methods,
+//! with the parameter names you wrote.
+//!
 //! # Receivers in other crates
 //!
 //! Receivers register wherever they are: in the signal's crate, in another
@@ -261,13 +396,40 @@
 //!
 //! # Threads
 //!
-//! Signals are `Send + Sync` and every method takes `&self`: send from any
-//! thread, from several at once. The tables are built on a signal's first
-//! use, once, whichever thread gets there first (a [`std::sync::OnceLock`]);
-//! afterwards sending only reads them.
+//! Signals and signal types are `Send + Sync`, and every method takes
+//! `&self`: send, connect and disconnect from any thread, from several at
+//! once. What holds:
 //!
-//! A receiver that panics unwinds into the sender, like any function call;
-//! the receivers after it are not called, and the signal stays usable.
+//! - **No lock while calling receivers.** A send reads an immutable snapshot
+//!   of the runtime receivers, protected by an epoch (crossbeam-epoch): it
+//!   writes no shared memory and takes no lock, so sends on several threads
+//!   do not contend. Connect and disconnect publish a new snapshot under a
+//!   mutex; the old one is freed once no send can still be reading it.
+//! - **No allocation per send**, static or runtime receivers alike.
+//! - **Static-only signals pay one atomic load** over the plain loop, to see
+//!   that no runtime receiver is connected and the signal is not muted.
+//! - **Re-entrancy.** A receiver may connect or disconnect receivers
+//!   (itself included), and send the same signal again, without deadlock. A
+//!   receiver connected during a send is not called by that send; the next
+//!   sends call it. A receiver disconnected during a send is not called by
+//!   it if it had not been reached yet.
+//! - **Disconnect.** Once [`disconnect`](Connection::disconnect) returns, no
+//!   send that starts afterwards (on this thread, or on one that synchronised
+//!   with it) calls the receiver, and a send in progress that has not reached
+//!   it skips it. A call already under way on another thread may still
+//!   finish: waiting for it would need every call to write a shared counter,
+//!   which would make concurrent sends contend (Boost.Signals2 gives the same
+//!   guarantee). The closure itself is dropped once no send can still run it.
+//! - **Panics.** A receiver that panics unwinds into the sender, like any
+//!   function call; the receivers after it are not called. Nothing is locked
+//!   or poisoned: the signal stays fully usable.
+//!
+//! Static tables are built on a signal's first use, once, whichever thread
+//! gets there first (a [`std::sync::OnceLock`]).
+//!
+//! Thread-confined (`!Send`) closures are out of scope: a signal is shared
+//! by every thread that can name it. Keep thread-local state in the closure
+//! behind a `thread_local!`, or send to a channel the owning thread reads.
 //!
 //! # What the macros expand to
 //!
@@ -296,9 +458,16 @@
 //!         for receiver in /* the sorted table */ { receiver(item) }
 //!     }
 //!     pub fn send_from(&self, sender: &(impl Any + ?Sized), item: &Todo) { .. }
-//!     pub fn receivers(&self) -> &'static [ReceiverInfo] { .. }
+//!     pub fn connect(&self, receiver: impl Fn(&Todo) + Send + Sync + 'static) -> Connection { .. }
+//!     // connect_with, connect_from, connect_weak, connected_to,
+//!     // disconnect_key, mute, receivers
 //! }
 //! ```
+//!
+//! `send` loops over the static table while nothing is connected at run
+//! time; otherwise it merges the static table and the runtime snapshot by
+//! priority. A signal type (`#[signal] pub type Yielded = fn(image: &[u8]);`)
+//! expands to a struct with the same methods and no static table.
 //!
 //! and
 //!

@@ -23,7 +23,8 @@ use crate::signature::Signature;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a signal",
     label = "not a signal",
-    note = "a signal is declared with `#[signal] fn name(args..);` and named by its path in `#[receiver(signal = name)]`"
+    note = "a signal is declared with `#[signal] fn name(args..);` and named by its path in `#[receiver(signal = name)]`",
+    note = "a signal type, `#[signal] type Name = fn(args..);`, has runtime receivers only: `value.connect(..)`"
 )]
 pub trait Signal: Signature + Copy + Send + Sync {
     /// The signal's name as declared, e.g. `"todo_done"`.

@@ -627,10 +627,6 @@ fn manage_methods(parts: &Parts, sources: &Sources) -> TokenStream {
          calls them: by priority, highest first; at equal priority static receivers by path, \
          then runtime receivers in connection order."
     );
-    let lifetime = match signal.kind {
-        Kind::Static => quote!('static),
-        Kind::Instance => quote!('_),
-    };
     quote! {
         /// Disconnects the receiver connected with the unique `key`; returns
         /// whether there was one.
@@ -640,7 +636,7 @@ fn manage_methods(parts: &Parts, sources: &Sources) -> TokenStream {
 
         /// Mutes this signal while the returned guard lives: sends call no
         /// receiver, static or runtime. Guards nest.
-        pub fn mute(&self) -> #krate::Muted<#lifetime> {
+        pub fn mute(&self) -> #krate::Muted {
             #connections.mute()
         }
 

@@ -1,0 +1,119 @@
+//! Per-object signals: a model whose fields each have a `changed` signal,
+//! observed by views connected at run time, as in Qt's model/view or
+//! napari's layers.
+//!
+//! - `TitleChanged` and `ItemsChanged` are signal types: every `TodoList`
+//!   value has its own signals, independent of every other list.
+//! - The list view is connected weakly: the model does not keep it alive,
+//!   and once it is dropped its receiver goes away by itself.
+//! - The status bar is connected for a scope only, and is muted while a
+//!   batch of changes is applied.
+//!
+//! Run with `cargo run --example model_view`.
+
+use std::sync::{Arc, Mutex};
+
+use signals::{ConnectOptions, signal};
+
+/// Sent with the old and the new title.
+#[signal]
+pub type TitleChanged = fn(old: &str, new: &str);
+
+/// Sent with the number of items after a change; receivers may veto a
+/// change that would make the list too long.
+#[signal]
+pub type ItemsChanged = fn(count: usize) -> bool;
+
+/// The model: plain data, and a signal per thing that can change.
+#[derive(Default)]
+pub struct TodoList {
+    title: String,
+    items: Vec<String>,
+    pub title_changed: TitleChanged,
+    pub items_changed: ItemsChanged,
+}
+
+impl TodoList {
+    pub fn set_title(&mut self, title: &str) {
+        let old = std::mem::replace(&mut self.title, title.to_owned());
+        self.title_changed.send(&old, title);
+    }
+
+    /// Adds an item unless a receiver vetoes the new length.
+    pub fn add(&mut self, item: &str) -> bool {
+        let allowed = self
+            .items_changed
+            .send_iter(self.items.len() + 1)
+            .all(|ok| ok);
+        if allowed {
+            self.items.push(item.to_owned());
+        }
+        allowed
+    }
+}
+
+/// A view that renders the list's title; the model must not own it.
+pub struct ListView {
+    pub name: &'static str,
+    pub rendered: Mutex<Vec<String>>,
+}
+
+fn main() {
+    let mut groceries = TodoList::default();
+    let chores = TodoList::default();
+
+    let view = Arc::new(ListView {
+        name: "sidebar",
+        rendered: Mutex::new(Vec::new()),
+    });
+    groceries
+        .title_changed
+        .connect_weak(&view, |view: &ListView, old: &str, new: &str| {
+            println!("[{}] title {old:?} -> {new:?}", view.name);
+            view.rendered.lock().unwrap().push(new.to_owned());
+        });
+
+    // A rule with a high priority, keyed so that it is installed once.
+    let rule = ConnectOptions::new().priority(10).key("max-three");
+    for _ in 0..2 {
+        groceries.items_changed.connect_with(&rule, |count| {
+            let ok = count <= 3;
+            if !ok {
+                println!("[rules] {count} items is too many");
+            }
+            ok
+        });
+    }
+
+    groceries.set_title("Groceries");
+    {
+        let _status = groceries
+            .items_changed
+            .connect(|count| {
+                println!("[status] {count} item(s)");
+                true
+            })
+            .scoped();
+        for item in ["milk", "eggs", "bread", "tea"] {
+            println!("add {item:?}: {}", groceries.add(item));
+        }
+        // A batch import: while muted, no receiver runs, the rule neither.
+        let _quiet = groceries.items_changed.mute();
+        println!("add while muted: {}", groceries.add("jam"));
+    }
+
+    // The other list's signals are its own: nobody listens to them.
+    println!(
+        "chores title receivers: {}",
+        chores.title_changed.receivers().len()
+    );
+
+    println!("rendered: {:?}", view.rendered.lock().unwrap());
+    drop(view);
+    groceries.set_title("Shopping"); // the view is gone: nobody renders
+    println!(
+        "title receivers once the view is dropped: {}",
+        groceries.title_changed.receivers().len()
+    );
+    println!("items: {:?}", groceries.items);
+}

@@ -1,0 +1,6 @@
+use signals::signal;
+
+#[signal]
+pub type Renamed = fn(name: String);
+
+fn main() {}

@@ -1,0 +1,6 @@
+use signals::signal;
+
+#[signal]
+pub type Changed = Vec<String>;
+
+fn main() {}
