@@ -32,6 +32,7 @@ macro_rules! static_signal {
 }
 
 static_signal!(static_one, ONE: s1_0);
+static_signal!(emptied_four, EMPTIED: e4_0 e4_1 e4_2 e4_3);
 static_signal!(static_four, FOUR: s4_0 s4_1 s4_2 s4_3);
 static_signal!(
     static_sixteen, SIXTEEN: s16_0 s16_1 s16_2 s16_3 s16_4 s16_5 s16_6 s16_7
@@ -117,6 +118,19 @@ fn main() {
                 .collect();
             for _ in 0..count {
                 signal.send(black_box(&message));
+            }
+        }
+        "static_after_disconnect" => {
+            // The connection list exists but is empty: the fast path's
+            // second load.
+            emptied_four
+                .connect(|message| {
+                    black_box(message.value);
+                })
+                .disconnect();
+            let _ = EMPTIED;
+            for _ in 0..count {
+                emptied_four.send(black_box(&message));
             }
         }
         _ => println!("unknown case {case}; cases: {}", CASES.join(" ")),
