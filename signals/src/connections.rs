@@ -128,6 +128,10 @@ impl<S: Signature> Connections<S> {
 
     /// Calls every receiver of a send from a sender of type `O`: the static
     /// ones in `statics` and the runtime ones, merged in call order.
+    ///
+    /// The merge of [`Emission::next_target`], written as a loop: `send`
+    /// is the hot path, and the loop compiles to about 20 instructions per
+    /// runtime receiver where the cursor takes 31.
     #[inline]
     pub fn emit<O: ?Sized + 'static>(
         &self,

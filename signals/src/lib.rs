@@ -405,7 +405,9 @@
 //!   writes no shared memory and takes no lock, so sends on several threads
 //!   do not contend. Connect and disconnect publish a new snapshot under a
 //!   mutex; the old one is freed once no send can still be reading it.
-//! - **No allocation per send**, static or runtime receivers alike.
+//! - **No allocation per send**, static or runtime receivers alike. The
+//!   one exception is the send that finds a weak receiver's target gone: it
+//!   removes the entry, which publishes a new snapshot.
 //! - **Static-only signals pay one atomic load** over the plain loop, to see
 //!   that no runtime receiver is connected and the signal is not muted.
 //! - **Re-entrancy.** A receiver may connect or disconnect receivers

@@ -21,6 +21,9 @@ struct Parts<'a> {
     binder: TokenStream,
     /// `-> R`, or nothing.
     output: Option<TokenStream>,
+    /// A static receiver's `fn` type, and one that takes the sender first.
+    receiver_fn: TokenStream,
+    sender_receiver_fn: TokenStream,
     /// Fresh names that cannot collide with the user's.
     sender_type: Ident,
     sender_arg: Ident,
@@ -39,23 +42,29 @@ pub fn expand(options: &Options, signal: &Signal) -> TokenStream {
             .collect(),
     );
     let lifetimes = &signal.lifetimes;
+    let types: Vec<&Type> = signal.params.iter().map(|param| param.ty).collect();
+    let binder = if lifetimes.is_empty() {
+        quote!()
+    } else {
+        quote!(for<#(#lifetimes),*>)
+    };
+    let output = signal.output.map(|ty| quote!(-> #ty));
+    let sender_type = fresh_ident("Sender", &taken, Span::call_site());
     let parts = Parts {
         krate: &options.crate_path,
         signal,
         names: signal.params.iter().map(|param| &param.name).collect(),
-        types: signal.params.iter().map(|param| param.ty).collect(),
+        receiver_fn: quote!(#binder fn(#(#types),*) #output),
+        sender_receiver_fn: quote!(#binder fn(&#sender_type, #(#types),*) #output),
+        types,
         arguments: signal
             .params
             .iter()
             .map(|param| argument(&options.crate_path, param))
             .collect(),
-        binder: if lifetimes.is_empty() {
-            quote!()
-        } else {
-            quote!(for<#(#lifetimes),*>)
-        },
-        output: signal.output.map(|ty| quote!(-> #ty)),
-        sender_type: fresh_ident("Sender", &taken, Span::call_site()),
+        binder,
+        output,
+        sender_type,
         sender_arg: fresh_ident("sender", &taken, Span::call_site()),
         iter_lifetime: Lifetime {
             apostrophe: Span::call_site(),
@@ -98,6 +107,8 @@ fn signature_impl(parts: &Parts) -> TokenStream {
         binder,
         output,
         sender_type,
+        receiver_fn,
+        sender_receiver_fn,
         ..
     } = parts;
     let ident = signal.ident;
@@ -109,8 +120,8 @@ fn signature_impl(parts: &Parts) -> TokenStream {
     quote! {
         #[automatically_derived]
         impl #krate::__private::Signature for #ident {
-            type Fn = #binder fn(#(#types),*) #output;
-            type SenderFn<#sender_type: #sized> = #binder fn(&#sender_type, #(#types),*) #output;
+            type Fn = #receiver_fn;
+            type SenderFn<#sender_type: #sized> = #sender_receiver_fn;
             type Dyn = dyn #binder ::core::ops::Fn(#(#types),*) #output + #send_sync;
             type SenderDyn<#sender_type: #sized> =
                 dyn #binder ::core::ops::Fn(&#sender_type, #(#types),*) #output + #send_sync;
@@ -125,10 +136,9 @@ fn static_items(parts: &Parts) -> TokenStream {
     let Parts {
         krate,
         signal,
-        types,
-        binder,
-        output,
         sender_type,
+        receiver_fn,
+        sender_receiver_fn,
         ..
     } = parts;
     let Signal {
@@ -136,8 +146,6 @@ fn static_items(parts: &Parts) -> TokenStream {
     } = signal;
     let name = ident.to_string();
     let signature = signature_string(signal);
-    let receiver_fn = quote!(#binder fn(#(#types),*) #output);
-    let sender_receiver_fn = quote!(#binder fn(&#sender_type, #(#types),*) #output);
     quote! {
         #(#attrs)*
         #[allow(non_camel_case_types)]
