@@ -2,10 +2,12 @@
 //!
 //! Readers never lock and never write shared memory: a send pins the
 //! current epoch (thread-local), reads the current snapshot, an immutable,
-//! sorted array of entries, and checks each entry's state word right before
-//! calling it. Writers (connect, disconnect) serialise on a mutex, publish a
-//! new snapshot and hand the old one to the epoch collector, which frees it
-//! once no pinned thread can still be reading it.
+//! sorted array of pointers to entries, and checks each entry's state word
+//! right before calling it. Writers (connect, disconnect) serialise on a
+//! mutex that guards the list of owned entries, publish a new snapshot of
+//! pointers (a copy of pointers, no reference counting) and hand the old
+//! snapshot, and any removed entry, to the epoch collector, which frees them
+//! once no pinned thread can still be reading them.
 
 use core::any::{Any, TypeId};
 use core::fmt;
@@ -38,8 +40,9 @@ pub(crate) struct Shared<S: Signature> {
     state: AtomicU64,
     /// Null while no receiver was ever connected.
     snapshot: Atomic<Snapshot<S>>,
-    /// Serialises connect and disconnect.
-    writer: Mutex<()>,
+    /// The entries the snapshot points to, in the same order: the writers'
+    /// copy, which owns them. Serialises connect and disconnect.
+    writer: Mutex<Vec<Arc<Entry<S>>>>,
 }
 
 const MUTED: u64 = 1 << 32;
@@ -47,7 +50,36 @@ const MUTED: u64 = 1 << 32;
 /// The connected receivers, by priority (highest first), then by connection
 /// order. Never changed once published.
 struct Snapshot<S: Signature> {
-    entries: Box<[Arc<Entry<S>>]>,
+    entries: Box<[EntryRef<S>]>,
+}
+
+/// A pointer to an entry, as a snapshot holds it.
+///
+/// Invariant: an entry outlives every snapshot that points to it. While it
+/// is connected, the writer's list owns it; when it is removed, the `Arc`
+/// leaves the list and is dropped through the epoch collector, after the
+/// snapshot without it was published. A snapshot is itself reachable only
+/// under a guard, so any `EntryRef` read under a guard points to a live
+/// entry for as long as that guard lives.
+struct EntryRef<S: Signature>(ptr::NonNull<Entry<S>>);
+
+// SAFETY: an `EntryRef` is a shared reference to an `Entry<S>` (see the
+// invariant above), and `Entry<S>` is `Send + Sync`: its closures are.
+unsafe impl<S: Signature> Send for EntryRef<S> {}
+// SAFETY: as above.
+unsafe impl<S: Signature> Sync for EntryRef<S> {}
+
+impl<S: Signature> EntryRef<S> {
+    fn new(entry: &Arc<Entry<S>>) -> Self {
+        Self(ptr::NonNull::from(&**entry))
+    }
+
+    #[inline]
+    fn get(&self) -> &Entry<S> {
+        // SAFETY: by the invariant of `EntryRef`, the entry lives at least as
+        // long as the snapshot this borrow comes from.
+        unsafe { self.0.as_ref() }
+    }
 }
 
 pub(crate) struct Entry<S: Signature> {
@@ -113,7 +145,7 @@ impl<S: Signature> Connections<S> {
             Arc::new(Shared {
                 state: AtomicU64::new(0),
                 snapshot: Atomic::null(),
-                writer: Mutex::new(()),
+                writer: Mutex::new(Vec::new()),
             })
         })
     }
@@ -141,7 +173,8 @@ impl<S: Signature> Connections<S> {
         match self.active() {
             // The static path: a plain loop over function pointers.
             None => {
-                for (_, slot) in statics {
+                let mut statics = statics;
+                while let Some(slot) = statics.next_slot() {
                     call(Target::from_slot(slot));
                 }
             }
@@ -153,13 +186,14 @@ impl<S: Signature> Connections<S> {
                 if statics.peek().is_none() {
                     // Runtime receivers only: signal types, runtime-only signals.
                     for entry in entries {
-                        if let Some(target) = entry.target::<O>() {
+                        if let Some(target) = entry.get().target::<O>() {
                             call(target);
                         }
                     }
                     return;
                 }
                 for entry in entries {
+                    let entry = entry.get();
                     // Static receivers of a higher or equal priority first.
                     while let Some((_, slot)) =
                         statics.next_if(|(priority, _)| *priority >= entry.priority)
@@ -203,13 +237,12 @@ impl<S: Signature> Connections<S> {
             return false;
         };
         let guard = epoch::pin();
-        let found = shared
+        shared
             .entries(&guard)
             .iter()
+            .map(EntryRef::get)
             .find(|entry| entry.key.as_deref() == Some(key) && entry.is_live())
-            .cloned();
-        drop(guard);
-        found.is_some_and(|entry| entry.disconnect())
+            .is_some_and(Entry::disconnect)
     }
 
     /// Mutes the signal while the returned guard lives.
@@ -227,7 +260,7 @@ impl<S: Signature> Connections<S> {
         };
         let guard = epoch::pin();
         let mut receivers = Vec::new();
-        for entry in shared.entries(&guard) {
+        for entry in shared.entries(&guard).iter().map(EntryRef::get) {
             if entry.target_is_gone() {
                 entry.disconnect();
             } else if entry.is_live() {
@@ -269,7 +302,7 @@ impl<S: Signature> fmt::Debug for Connections<S> {
 
 impl<S: Signature> Shared<S> {
     /// The current entries, valid while `guard` lives.
-    fn entries<'g>(&self, guard: &'g Guard) -> &'g [Arc<Entry<S>>] {
+    fn entries<'g>(&self, guard: &'g Guard) -> &'g [EntryRef<S>] {
         let snapshot = self.snapshot.load(Acquire, guard);
         // SAFETY: a snapshot is only destroyed through `defer_destroy` after
         // it was replaced, so one loaded under `guard` lives as long as it.
@@ -287,15 +320,14 @@ impl<S: Signature> Shared<S> {
         // Pinned before the lock: a pin may run deferred destructors (user
         // closures), which must never run while the lock is held.
         let guard = epoch::pin();
-        let writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        let current = self.entries(&guard);
+        let mut entries = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(key) = &options.key {
-            if let Some(existing) = current
+            if let Some(existing) = entries
                 .iter()
                 .find(|entry| entry.key.as_ref() == Some(key) && entry.is_live())
             {
                 let connection = existing.connection();
-                drop(writer);
+                drop(entries);
                 // `callback` (a user closure) is dropped here, unlocked.
                 return connection;
             }
@@ -308,47 +340,47 @@ impl<S: Signature> Shared<S> {
             callback,
             shared: Arc::downgrade(self),
         });
+        let connection = entry.connection();
         // After every entry of a higher or equal priority: connection order
         // within a priority.
-        let position = current.partition_point(|other| other.priority >= entry.priority);
-        let mut entries = Vec::with_capacity(current.len() + 1);
-        entries.extend_from_slice(&current[..position]);
-        entries.push(Arc::clone(&entry));
-        entries.extend_from_slice(&current[position..]);
+        let position = entries.partition_point(|other| other.priority >= entry.priority);
+        entries.insert(position, entry);
         self.state.fetch_add(1, Relaxed);
-        self.publish(entries, &guard);
-        drop(writer);
-        entry.connection()
+        self.publish(&entries, &guard);
+        drop(entries);
+        connection
     }
 
     /// Removes `entry`, already marked disconnected, from the list.
     fn remove(&self, entry: &Entry<S>) {
         let guard = epoch::pin();
-        let writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        let current = self.entries(&guard);
-        let entries: Vec<_> = current
+        let mut entries = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(position) = entries
             .iter()
-            .filter(|other| !ptr::eq(Arc::as_ptr(other), entry))
-            .cloned()
-            .collect();
-        if entries.len() < current.len() {
-            self.state.fetch_sub(1, Relaxed);
-            self.publish(entries, &guard);
-        }
-        drop(writer);
+            .position(|other| ptr::eq(Arc::as_ptr(other), entry))
+        else {
+            return;
+        };
+        let removed = entries.remove(position);
+        self.state.fetch_sub(1, Relaxed);
+        self.publish(&entries, &guard);
+        drop(entries);
+        // Sends pinned before the new snapshot may still be running this
+        // entry: it is dropped after them, with the snapshots that point to it.
+        guard.defer(move || drop(removed));
     }
 
-    /// Replaces the snapshot; the writer lock is held.
-    fn publish(&self, entries: Vec<Arc<Entry<S>>>, guard: &Guard) {
+    /// Publishes a snapshot of `entries`; the writer lock is held.
+    fn publish(&self, entries: &[Arc<Entry<S>>], guard: &Guard) {
         let snapshot = Owned::new(Snapshot {
-            entries: entries.into_boxed_slice(),
+            entries: entries.iter().map(EntryRef::new).collect(),
         });
         let old = self.snapshot.swap(snapshot, AcqRel, guard);
         if !old.is_null() {
             // SAFETY: `old` is no longer reachable from `self.snapshot`, so
             // only threads pinned now can still read it; the collector frees
-            // it after they unpin. `Snapshot<S>` is `Send`: it holds
-            // `Arc<Entry<S>>`, whose closures are `Send + Sync`.
+            // it after they unpin. `Snapshot<S>` is `Send`: its `EntryRef`s
+            // are.
             unsafe { guard.defer_destroy(old) };
         }
     }
@@ -556,61 +588,82 @@ impl fmt::Debug for Muted {
 /// borrows the emission, whose guard keeps the runtime entries alive.
 #[doc(hidden)]
 pub struct Emission<'a, S: Signature, O: ?Sized + 'static> {
-    statics: core::iter::Peekable<StaticSlots<'a, S::Fn, S::SenderFn<O>>>,
-    /// The runtime entries, in the snapshot `guard` protects.
-    runtime: *const [Arc<Entry<S>>],
-    next_runtime: usize,
-    guard: Option<Guard>,
+    cursor: Cursor<'a, S, O>,
+    /// Kept for as long as the emission lives: it keeps the epoch pinned,
+    /// and with it the runtime entries of a merged cursor.
+    _guard: Option<Guard>,
+}
+
+enum Cursor<'a, S: Signature, O: ?Sized + 'static> {
+    /// No runtime receiver: the static ones alone, priorities unread.
+    Statics(StaticSlots<'a, S::Fn, S::SenderFn<O>>),
+    /// Both, merged by priority.
+    Merged {
+        statics: core::iter::Peekable<StaticSlots<'a, S::Fn, S::SenderFn<O>>>,
+        /// The runtime entries, in the snapshot the emission's guard
+        /// protects.
+        runtime: *const [EntryRef<S>],
+        next_runtime: usize,
+    },
 }
 
 impl<'a, S: Signature, O: ?Sized + 'static> Emission<'a, S, O> {
     fn new(statics: StaticSlots<'a, S::Fn, S::SenderFn<O>>, shared: Option<&'a Shared<S>>) -> Self {
-        let mut emission = Self {
-            statics: statics.peekable(),
-            // An empty slice's pointer: dangling but aligned and non-null,
-            // so that dereferencing it below is defined.
-            runtime: ptr::from_ref::<[Arc<Entry<S>>]>(&[]),
-            next_runtime: 0,
-            guard: None,
-        };
-        if let Some(shared) = shared {
-            let state = shared.state.load(Relaxed);
-            if state >= MUTED {
-                // Muted: no receiver at all, static ones included.
-                emission.statics = StaticSlots::empty().peekable();
-            } else if state != 0 {
+        let state = shared.map_or(0, |shared| shared.state.load(Relaxed));
+        match shared {
+            // Muted: no receiver at all, static ones included.
+            Some(_) if state >= MUTED => Self {
+                cursor: Cursor::Statics(StaticSlots::empty()),
+                _guard: None,
+            },
+            Some(shared) if state != 0 => {
                 let guard = epoch::pin();
-                emission.runtime = ptr::from_ref(shared.entries(&guard));
-                emission.guard = Some(guard);
+                let runtime = ptr::from_ref(shared.entries(&guard));
+                Self {
+                    cursor: Cursor::Merged {
+                        statics: statics.peekable(),
+                        runtime,
+                        next_runtime: 0,
+                    },
+                    _guard: Some(guard),
+                }
             }
+            _ => Self {
+                cursor: Cursor::Statics(statics),
+                _guard: None,
+            },
         }
-        emission
     }
 
     /// The next receiver to call, if any.
     #[inline]
     pub fn next_target(&mut self) -> Option<Target<'_, S, O>> {
-        // SAFETY: `runtime` is empty, or was read from a snapshot loaded
-        // under `self.guard`, which stays pinned as long as `self` lives:
-        // a replaced snapshot is freed only after every guard that was
-        // pinned when it was replaced is dropped. The returned targets
-        // borrow `self`, so they cannot outlive the guard.
-        let runtime: &[Arc<Entry<S>>] = unsafe { &*self.runtime };
+        let (statics, runtime, next_runtime) = match &mut self.cursor {
+            Cursor::Statics(statics) => return statics.next_slot().map(Target::from_slot),
+            Cursor::Merged {
+                statics,
+                runtime,
+                next_runtime,
+            } => (statics, *runtime, next_runtime),
+        };
+        // SAFETY: `runtime` was read from a snapshot loaded under
+        // `self._guard`, which stays pinned as long as `self` lives: a
+        // replaced snapshot is freed only after every guard that was pinned
+        // when it was replaced is dropped. The returned targets borrow
+        // `self`, so they cannot outlive the guard.
+        let runtime: &[EntryRef<S>] = unsafe { &*runtime };
         loop {
-            let next_runtime = runtime.get(self.next_runtime);
-            let take_static = match (self.statics.peek(), next_runtime) {
-                (Some(_), None) => true,
-                // Equal priority: static receivers first.
-                (Some((priority, _)), Some(entry)) => *priority >= entry.priority,
-                (None, Some(_)) => false,
-                (None, None) => return None,
+            let Some(entry) = runtime.get(*next_runtime).map(EntryRef::get) else {
+                // No runtime receiver left: the static ones.
+                let (_, slot) = statics.next()?;
+                return Some(Target::from_slot(slot));
             };
-            if take_static {
-                let (_, slot) = self.statics.next()?;
+            // Equal priority: static receivers first.
+            if let Some((_, slot)) = statics.next_if(|(priority, _)| *priority >= entry.priority) {
                 return Some(Target::from_slot(slot));
             }
-            self.next_runtime += 1;
-            if let Some(target) = next_runtime?.target::<O>() {
+            *next_runtime += 1;
+            if let Some(target) = entry.target::<O>() {
                 return Some(target);
             }
         }
@@ -650,5 +703,27 @@ where
                 return Some(response);
             }
         }
+    }
+
+    /// A plain loop over the static table when there is nothing to merge:
+    /// `sum`, `count`, `collect` and other folds take it.
+    fn fold<B, F>(mut self, init: B, mut fold: F) -> B
+    where
+        F: FnMut(B, R) -> B,
+    {
+        let mut accumulator = init;
+        if let Cursor::Statics(statics) = &mut self.emission.cursor {
+            while let Some(slot) = statics.next_slot() {
+                if let Some(response) = (self.call)(Target::from_slot(slot)) {
+                    accumulator = fold(accumulator, response);
+                }
+            }
+            return accumulator;
+        }
+        // `for` drives `next`, not this `fold`.
+        for response in self {
+            accumulator = fold(accumulator, response);
+        }
+        accumulator
     }
 }

@@ -159,11 +159,23 @@ pub enum StaticSlots<'a, F, G> {
     Filtered(slice::Iter<'a, (i32, Slot<F, G>)>),
 }
 
-impl<F, G> StaticSlots<'_, F, G> {
+impl<F: Copy, G: Copy> StaticSlots<'_, F, G> {
     /// No static receivers: those of a signal type, or of a muted signal.
     #[must_use]
     pub fn empty() -> Self {
         Self::Filtered([].iter())
+    }
+
+    /// The next receiver, without its priority: for a send with no runtime
+    /// receiver to merge in, where reading priorities is wasted work.
+    #[inline]
+    pub(crate) fn next_slot(&mut self) -> Option<Slot<F, G>> {
+        match self {
+            Self::Unfiltered { functions, .. } => {
+                functions.next().map(|function| Slot::Receiver(*function))
+            }
+            Self::Filtered(slots) => slots.next().map(|(_, slot)| *slot),
+        }
     }
 }
 

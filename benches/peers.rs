@@ -1,0 +1,348 @@
+//! `signals` next to the floors and to peer crates, in one run: emit,
+//! connect, disconnect, construct/destruct, the combined operation, and two
+//! threads. `scripts/bench-report.sh` runs this and the allocation counts
+//! and writes the markdown table.
+
+mod common;
+
+use std::hint::black_box;
+use std::sync::Barrier;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::{
+    Bus, Crowd, ListenerBag, Owner, RwLockBus, Signals2, Tick, WEIGHTS, boxed_receivers, filtered,
+    floor, read, send_static, static_8, weigh,
+};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, BenchmarkId, Criterion, criterion_group, criterion_main};
+
+const EMIT_COUNTS: [usize; 4] = [1, 4, 16, 64];
+const EXISTING: [usize; 4] = [1, 16, 64, 256];
+
+fn emit(c: &mut Criterion) {
+    let mut group = c.benchmark_group("emit");
+    for count in EMIT_COUNTS {
+        group.bench_with_input(
+            BenchmarkId::new("floor: direct calls", count),
+            &count,
+            |b, &count| {
+                b.iter(|| {
+                    for index in 0..black_box(count) {
+                        read(index, black_box(7));
+                    }
+                });
+            },
+        );
+        group.bench_with_input(
+            BenchmarkId::new("floor: &[fn] loop", count),
+            &floor(count),
+            |b, floor| {
+                b.iter(|| {
+                    for receiver in black_box(*floor) {
+                        receiver(black_box(7));
+                    }
+                });
+            },
+        );
+        let boxed = boxed_receivers(count);
+        group.bench_with_input(
+            BenchmarkId::new("floor: Vec<Box<dyn Fn>>", count),
+            &boxed,
+            |b, boxed| {
+                b.iter(|| {
+                    for receiver in black_box(boxed) {
+                        receiver(black_box(7));
+                    }
+                });
+            },
+        );
+        send_static(count, 7);
+        group.bench_with_input(
+            BenchmarkId::new("signals (static)", count),
+            &count,
+            |b, &count| {
+                b.iter(|| send_static(count, black_box(7)));
+            },
+        );
+        emit_bus::<Tick>(&mut group, count);
+        emit_bus::<Signals2>(&mut group, count);
+        emit_bus::<ListenerBag>(&mut group, count);
+        emit_bus::<RwLockBus>(&mut group, count);
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("emit special");
+    // One signal with 8 static and 8 runtime receivers, merged by priority.
+    let _runtime: Vec<_> = (0..8)
+        .map(|index| static_8.connect(move |value| read(index, value)))
+        .collect();
+    group.bench_function(
+        BenchmarkId::new("signals (8 static + 8 runtime)", 16),
+        |b| {
+            b.iter(|| static_8.send(black_box(7)));
+        },
+    );
+    // 4 receivers for this sender among 60 for another.
+    filtered.send_from(&Owner, 7);
+    filtered.send_from(&Crowd, 7);
+    group.bench_function(
+        BenchmarkId::new("signals send_from, 4 of 64 receivers", 4),
+        |b| {
+            b.iter(|| filtered.send_from(&Owner, black_box(7)));
+        },
+    );
+    group.bench_function(BenchmarkId::new("floor: &[fn] loop", 4), |b| {
+        b.iter(|| {
+            for receiver in black_box(floor(4)) {
+                receiver(black_box(7));
+            }
+        });
+    });
+    // A return value folded without allocating.
+    let _ = weigh.send(7);
+    group.bench_function(BenchmarkId::new("signals send_iter().sum()", 16), |b| {
+        b.iter(|| weigh.send_iter(black_box(7)).sum::<u64>());
+    });
+    group.bench_function(BenchmarkId::new("floor: &[fn -> u64] sum", 16), |b| {
+        b.iter(|| {
+            black_box(WEIGHTS)
+                .iter()
+                .map(|weight| weight(black_box(7)))
+                .sum::<u64>()
+        });
+    });
+    group.finish();
+}
+
+fn emit_bus<B: Bus>(group: &mut BenchmarkGroup<'_, WallTime>, count: usize) {
+    let bus = B::new();
+    let _handles: Vec<B::Handle> = (0..count).map(|index| bus.connect(index)).collect();
+    bus.emit(7);
+    group.bench_with_input(BenchmarkId::new(B::NAME, count), &count, |b, _| {
+        b.iter(|| bus.emit(black_box(7)));
+    });
+}
+
+fn connect_disconnect(c: &mut Criterion) {
+    let mut group = c.benchmark_group("connect");
+    timer_overhead(&mut group);
+    for existing in EXISTING {
+        connect_bus::<Tick>(&mut group, existing);
+        connect_bus::<Signals2>(&mut group, existing);
+        connect_bus::<ListenerBag>(&mut group, existing);
+        connect_bus::<RwLockBus>(&mut group, existing);
+    }
+    group.finish();
+    let mut group = c.benchmark_group("disconnect");
+    for existing in EXISTING {
+        disconnect_bus::<Tick>(&mut group, existing);
+        disconnect_bus::<Signals2>(&mut group, existing);
+        disconnect_bus::<ListenerBag>(&mut group, existing);
+        disconnect_bus::<RwLockBus>(&mut group, existing);
+    }
+    group.finish();
+}
+
+/// Connecting one receiver to a signal that has `existing` already. Each
+/// connect is timed on its own and undone off the clock, so that the count
+/// stays put; the report subtracts the cost of reading the clock, measured
+/// as `timer overhead`.
+fn connect_bus<B: Bus>(group: &mut BenchmarkGroup<'_, WallTime>, existing: usize) {
+    let bus = B::new();
+    let _handles: Vec<B::Handle> = (0..existing).map(|index| bus.connect(index)).collect();
+    group.bench_with_input(BenchmarkId::new(B::NAME, existing), &existing, |b, _| {
+        b.iter_custom(|iters| {
+            let mut elapsed = Duration::ZERO;
+            for _ in 0..iters {
+                let began = Instant::now();
+                let handle = bus.connect(black_box(existing));
+                elapsed += began.elapsed();
+                bus.disconnect(handle);
+            }
+            elapsed
+        });
+    });
+}
+
+/// Disconnecting one of `existing + 1` receivers, timed on its own; the
+/// connect before it is off the clock.
+fn disconnect_bus<B: Bus>(group: &mut BenchmarkGroup<'_, WallTime>, existing: usize) {
+    let bus = B::new();
+    let _handles: Vec<B::Handle> = (0..existing).map(|index| bus.connect(index)).collect();
+    group.bench_with_input(BenchmarkId::new(B::NAME, existing), &existing, |b, _| {
+        b.iter_custom(|iters| {
+            let mut elapsed = Duration::ZERO;
+            for _ in 0..iters {
+                let handle = bus.connect(existing);
+                let began = Instant::now();
+                bus.disconnect(black_box(handle));
+                elapsed += began.elapsed();
+            }
+            elapsed
+        });
+    });
+}
+
+/// What reading the clock around one operation costs, to subtract.
+fn timer_overhead(group: &mut BenchmarkGroup<'_, WallTime>) {
+    group.bench_with_input(BenchmarkId::new("timer overhead", 0), &0, |b, _| {
+        b.iter_custom(|iters| {
+            let mut elapsed = Duration::ZERO;
+            for _ in 0..iters {
+                let began = Instant::now();
+                black_box(());
+                elapsed += began.elapsed();
+            }
+            elapsed
+        });
+    });
+}
+
+fn lifecycle(c: &mut Criterion) {
+    let mut group = c.benchmark_group("lifecycle");
+    construct::<Tick>(&mut group);
+    construct::<Signals2>(&mut group);
+    construct::<ListenerBag>(&mut group);
+    construct::<RwLockBus>(&mut group);
+    combined::<Tick>(&mut group);
+    combined::<Signals2>(&mut group);
+    combined::<ListenerBag>(&mut group);
+    combined::<RwLockBus>(&mut group);
+    group.finish();
+}
+
+/// Construct and destruct a signal.
+fn construct<B: Bus>(group: &mut BenchmarkGroup<'_, WallTime>) {
+    group.bench_function(
+        BenchmarkId::new(format!("construct: {}", B::NAME), 0),
+        |b| {
+            b.iter(|| drop(black_box(B::new())));
+        },
+    );
+}
+
+/// Construct, connect 16, emit once, disconnect all, destruct: no design
+/// can hide costs in deferred work here.
+fn combined<B: Bus>(group: &mut BenchmarkGroup<'_, WallTime>) {
+    group.bench_function(
+        BenchmarkId::new(format!("combined: {}", B::NAME), 16),
+        |b| {
+            b.iter(|| {
+                let bus = B::new();
+                let handles: Vec<B::Handle> = (0..16).map(|index| bus.connect(index)).collect();
+                bus.emit(black_box(7));
+                for handle in handles {
+                    bus.disconnect(handle);
+                }
+                drop(bus);
+            });
+        },
+    );
+}
+
+fn threads(c: &mut Criterion) {
+    let mut group = c.benchmark_group("threads");
+    for count in [1, 16] {
+        two_threads_emit::<Tick>(&mut group, count);
+        two_threads_emit::<Signals2>(&mut group, count);
+        two_threads_emit::<ListenerBag>(&mut group, count);
+        two_threads_emit::<RwLockBus>(&mut group, count);
+        let boxed = boxed_receivers(count);
+        measure_with_other_thread(
+            &mut group,
+            BenchmarkId::new("2 threads emit: floor: Vec<Box<dyn Fn>>", count),
+            || {
+                for receiver in &boxed {
+                    receiver(black_box(7));
+                }
+            },
+            || {
+                for receiver in &boxed {
+                    receiver(black_box(7));
+                }
+            },
+        );
+        send_static(count, 7);
+        measure_with_other_thread(
+            &mut group,
+            BenchmarkId::new("2 threads emit: signals (static)", count),
+            || send_static(count, black_box(7)),
+            || send_static(count, black_box(7)),
+        );
+        emit_while_connecting::<Tick>(&mut group, count);
+        emit_while_connecting::<Signals2>(&mut group, count);
+        emit_while_connecting::<ListenerBag>(&mut group, count);
+        emit_while_connecting::<RwLockBus>(&mut group, count);
+    }
+    group.finish();
+}
+
+/// Per-emit time on this thread while another thread emits the same signal.
+fn two_threads_emit<B: Bus>(group: &mut BenchmarkGroup<'_, WallTime>, count: usize) {
+    let bus = B::new();
+    let _handles: Vec<B::Handle> = (0..count).map(|index| bus.connect(index)).collect();
+    measure_with_other_thread(
+        group,
+        BenchmarkId::new(format!("2 threads emit: {}", B::NAME), count),
+        || bus.emit(black_box(7)),
+        || bus.emit(black_box(7)),
+    );
+}
+
+/// Per-emit time while another thread connects and disconnects a receiver
+/// in a loop.
+fn emit_while_connecting<B: Bus>(group: &mut BenchmarkGroup<'_, WallTime>, count: usize) {
+    let bus = B::new();
+    let _handles: Vec<B::Handle> = (0..count).map(|index| bus.connect(index)).collect();
+    measure_with_other_thread(
+        group,
+        BenchmarkId::new(
+            format!("emit while another thread connects: {}", B::NAME),
+            count,
+        ),
+        || bus.emit(black_box(7)),
+        || bus.disconnect(bus.connect(count)),
+    );
+}
+
+/// Times `measured` on this thread while `other` runs in a loop on another.
+fn measure_with_other_thread(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    id: BenchmarkId,
+    measured: impl Fn() + Sync,
+    other: impl Fn() + Sync,
+) {
+    group.bench_function(id, |b| {
+        b.iter_custom(|iters| {
+            let stop = AtomicBool::new(false);
+            let start = Barrier::new(2);
+            thread::scope(|scope| {
+                scope.spawn(|| {
+                    start.wait();
+                    while !stop.load(Ordering::Relaxed) {
+                        other();
+                    }
+                });
+                start.wait();
+                let began = Instant::now();
+                for _ in 0..iters {
+                    measured();
+                }
+                let elapsed: Duration = began.elapsed();
+                stop.store(true, Ordering::Relaxed);
+                elapsed
+            })
+        });
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    targets = emit, connect_disconnect, lifecycle, threads
+}
+criterion_main!(benches);

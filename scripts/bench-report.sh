@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs the peer benchmarks (benches/peers.rs, criterion) and the allocation
+# counts (benches/allocations.rs), then writes BENCHMARKS.md: nanoseconds
+# per operation, ratios to the floors and to signals, allocations.
+# Takes about ten minutes; `--report-only` rewrites the table from the last
+# run's results.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "${1:-}" != "--report-only" ]; then
+    cargo bench --bench peers
+fi
+cargo bench --bench allocations 2>/dev/null > target/bench-allocations.tsv
+python3 scripts/bench_report.py target/criterion target/bench-allocations.tsv > BENCHMARKS.md
+echo "wrote BENCHMARKS.md"

@@ -1,0 +1,184 @@
+"""Joins criterion's results and the allocation counts into BENCHMARKS.md.
+
+Usage: bench_report.py CRITERION_DIR ALLOCATIONS_TSV > BENCHMARKS.md
+"""
+
+import datetime
+import json
+import pathlib
+import platform
+import subprocess
+import sys
+
+SIGNALS_RUNTIME = "signals (runtime)"
+SIGNALS_STATIC = "signals (static)"
+FN_FLOOR = "floor: &[fn] loop"
+BOX_FLOOR = "floor: Vec<Box<dyn Fn>>"
+PEERS = ["signals2", "event-listener-primitives", "RwLock<Vec<Arc<dyn Fn>>>"]
+
+
+def load_times(root):
+    """{(group, function, parameter): median ns} from criterion's files."""
+    times = {}
+    for bench in pathlib.Path(root).glob("**/new/benchmark.json"):
+        meta = json.loads(bench.read_text())
+        estimates = json.loads((bench.parent / "estimates.json").read_text())
+        key = (meta["group_id"], meta["function_id"], meta.get("value_str") or "")
+        times[key] = estimates["median"]["point_estimate"]
+    return times
+
+
+def load_allocations(path):
+    allocations = {}
+    for line in pathlib.Path(path).read_text().splitlines():
+        parts = line.split("\t")
+        if len(parts) == 4:
+            group, function, parameter, count = parts
+            allocations[(group, function, parameter)] = float(count)
+    return allocations
+
+
+def ns(value):
+    if value is None:
+        return "–"
+    return f"{value:.1f} ns" if value < 1000 else f"{value / 1000:.2f} µs"
+
+
+def ratio(numerator, denominator):
+    if numerator is None or not denominator:
+        return ""
+    return f" ({numerator / denominator:.2f}x)"
+
+
+def allocs(value):
+    if value is None:
+        return "–"
+    return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.2f}"
+
+
+def machine():
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines():
+            if line.startswith("Model name:"):
+                cpu = line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
+    cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    return f"{cpu}, {cores} cores, {platform.system()}; {rustc}"
+
+
+def main():
+    times = load_times(sys.argv[1])
+    allocations = load_allocations(sys.argv[2])
+    t = lambda group, function, parameter: times.get((group, function, str(parameter)))
+    a = lambda group, function, parameter: allocations.get((group, function, str(parameter)))
+    out = []
+    w = out.append
+    w("# Benchmarks\n")
+    w(f"Measured {datetime.date.today()} on {machine()}: a shared machine, so expect")
+    w("timings to scatter between runs (instruction counts from `scripts/instructions.sh`")
+    w("do not). Medians of criterion runs; written by `scripts/bench-report.sh`.\n")
+    w("Every contender delivers a `u64` by value to receivers that read it.")
+    w("In parentheses: for `signals`, its time over the floor (`&[fn]` loop for static")
+    w("receivers, `Vec<Box<dyn Fn>>` for closures); for a peer, its time over")
+    w("`signals (runtime)`, i.e. how many times slower it is.\n")
+
+    counts = [1, 4, 16, 64]
+    w("## Emit\n")
+    w("| contender | " + " | ".join(f"{n} receiver{'s' if n > 1 else ''}" for n in counts) + " | allocations per emit |")
+    w("|---|" + "---:|" * len(counts) + "---:|")
+    rows = ["floor: direct calls", FN_FLOOR, BOX_FLOOR, SIGNALS_STATIC, SIGNALS_RUNTIME] + PEERS
+    for row in rows:
+        cells = []
+        for n in counts:
+            value = t("emit", row, n)
+            if row == SIGNALS_STATIC:
+                cells.append(ns(value) + ratio(value, t("emit", FN_FLOOR, n)))
+            elif row == SIGNALS_RUNTIME:
+                cells.append(ns(value) + ratio(value, t("emit", BOX_FLOOR, n)))
+            elif row in PEERS:
+                cells.append(ns(value) + ratio(value, t("emit", SIGNALS_RUNTIME, n)))
+            else:
+                cells.append(ns(value))
+        allocation = max((a("emit", row, n) or 0) for n in counts)
+        w(f"| {row} | " + " | ".join(cells) + f" | {allocs(allocation)} |")
+    w("")
+    w("| special emit | time | floor | allocations |")
+    w("|---|---:|---:|---:|")
+    for function, parameter, floor_function in [
+        ("signals (8 static + 8 runtime)", 16, None),
+        ("signals send_from, 4 of 64 receivers", 4, "floor: &[fn] loop"),
+        ("signals send_iter().sum()", 16, "floor: &[fn -> u64] sum"),
+    ]:
+        value = t("emit special", function, parameter)
+        floor = t("emit special", floor_function, parameter) if floor_function else None
+        w(f"| {function} ({parameter}) | {ns(value)}{ratio(value, floor)} | {ns(floor)} | {allocs(a('emit special', function, parameter))} |")
+    w("")
+
+    existing = [1, 16, 64, 256]
+    timer = t("connect", "timer overhead", 0) or 0.0
+    for group, title in [("connect", "Connect one receiver"), ("disconnect", "Disconnect one receiver")]:
+        w(f"## {title}, with N receivers already connected\n")
+        w(f"Each operation is timed on its own; the {timer:.1f} ns it takes to read the clock")
+        w("around one operation is subtracted.\n")
+        w("| contender | " + " | ".join(f"N = {n}" for n in existing) + " | allocations |")
+        w("|---|" + "---:|" * len(existing) + "---:|")
+        def timed(row, n):
+            value = t(group, row, n)
+            return None if value is None else max(value - timer, 0.0)
+
+        for row in [SIGNALS_RUNTIME] + PEERS:
+            cells = []
+            for n in existing:
+                value = timed(row, n)
+                cells.append(ns(value) + ("" if row == SIGNALS_RUNTIME else ratio(value, timed(SIGNALS_RUNTIME, n))))
+            counted = " / ".join(allocs(a(group, row, n)) for n in existing)
+            w(f"| {row} | " + " | ".join(cells) + f" | {counted} |")
+        w("")
+
+    w("## Lifecycle\n")
+    w("Construct and destruct a signal; *combined*: construct, connect 16, emit, disconnect")
+    w("all, destruct, so that no design can hide its costs in deferred work.\n")
+    w("| contender | construct + destruct | combined (16) | allocations, construct / combined |")
+    w("|---|---:|---:|---:|")
+    for row in [SIGNALS_RUNTIME] + PEERS:
+        construct = t("lifecycle", f"construct: {row}", 0)
+        combined = t("lifecycle", f"combined: {row}", 16)
+        reference = row != SIGNALS_RUNTIME
+        cells = [
+            ns(construct) + (ratio(construct, t("lifecycle", f"construct: {SIGNALS_RUNTIME}", 0)) if reference else ""),
+            ns(combined) + (ratio(combined, t("lifecycle", f"combined: {SIGNALS_RUNTIME}", 16)) if reference else ""),
+        ]
+        counted = f"{allocs(a('lifecycle', f'construct: {row}', 0))} / {allocs(a('lifecycle', f'combined: {row}', 16))}"
+        w(f"| {row} | " + " | ".join(cells) + f" | {counted} |")
+    w("")
+
+    w("## Threads\n")
+    w("Per-emit time on one thread while a second thread emits the same signal, or")
+    w("connects and disconnects a receiver in a loop; in parentheses for `signals` and")
+    w("the floor, the time over the same emit on one thread alone.\n")
+    w("| contender | 2 threads emit, 1 receiver | 2 threads emit, 16 | emit while connecting, 1 | emit while connecting, 16 |")
+    w("|---|---:|---:|---:|---:|")
+    for row in [BOX_FLOOR, SIGNALS_STATIC, SIGNALS_RUNTIME] + PEERS:
+        cells = []
+        for n in [1, 16]:
+            value = t("threads", f"2 threads emit: {row}", n)
+            if row in PEERS:
+                cells.append(ns(value) + ratio(value, t("threads", f"2 threads emit: {SIGNALS_RUNTIME}", n)))
+            else:
+                cells.append(ns(value) + ratio(value, t("emit", row, n)))
+        for n in [1, 16]:
+            value = t("threads", f"emit while another thread connects: {row}", n)
+            if row in PEERS:
+                cells.append(ns(value) + ratio(value, t("threads", f"emit while another thread connects: {SIGNALS_RUNTIME}", n)))
+            else:
+                cells.append(ns(value))
+        w(f"| {row} | " + " | ".join(cells) + " |")
+    w("")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
