@@ -2,7 +2,8 @@
 # Runs the peer benchmarks (benches/peers.rs, criterion) and the allocation
 # counts (benches/allocations.rs), then writes BENCHMARKS.md: nanoseconds
 # per operation, ratios to the floors and to signals, allocations.
-# Takes about ten minutes; `--report-only` rewrites the table from the last
+# Takes about ten minutes (plus a minute of callgrind, if valgrind is
+# installed); `--report-only` rewrites the table from the last
 # run's results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,4 +12,14 @@ if [ "${1:-}" != "--report-only" ]; then
 fi
 cargo bench --bench allocations 2>/dev/null > target/bench-allocations.tsv
 python3 scripts/bench_report.py target/criterion target/bench-allocations.tsv > BENCHMARKS.md
+if command -v valgrind >/dev/null; then
+    {
+        echo "## Instructions per emit"
+        echo
+        echo "Counted by callgrind (\`scripts/instructions.sh\`): they do not scatter like times."
+        echo
+        bash scripts/instructions.sh
+        echo
+    } >> BENCHMARKS.md
+fi
 echo "wrote BENCHMARKS.md"
