@@ -10,8 +10,8 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use common::{
-    Bus, Crowd, ListenerBag, Owner, RwLockBus, Signals2, Tick, WEIGHTS, boxed_receivers, filtered,
-    floor, read, send_static, static_8, weigh,
+    Bus, Crowd, Owner, WEIGHTS, boxed_receivers, each_bus, filtered, floor, read, send_static,
+    static_8, weigh,
 };
 
 struct Counting;
@@ -162,10 +162,7 @@ fn main() {
             count,
             per_operation(|| send_static(count, black_box(7))),
         );
-        emit_bus::<Tick>(count);
-        emit_bus::<Signals2>(count);
-        emit_bus::<ListenerBag>(count);
-        emit_bus::<RwLockBus>(count);
+        each_bus!(emit_bus(count));
     }
     let _runtime: Vec<_> = (0..8)
         .map(|index| static_8.connect(move |value| read(index, value)))
@@ -206,17 +203,8 @@ fn main() {
         }),
     );
     for existing in [1, 16, 64, 256] {
-        connect_bus::<Tick>(existing);
-        connect_bus::<Signals2>(existing);
-        connect_bus::<ListenerBag>(existing);
-        connect_bus::<RwLockBus>(existing);
-        disconnect_bus::<Tick>(existing);
-        disconnect_bus::<Signals2>(existing);
-        disconnect_bus::<ListenerBag>(existing);
-        disconnect_bus::<RwLockBus>(existing);
+        each_bus!(connect_bus(existing));
+        each_bus!(disconnect_bus(existing));
     }
-    lifecycle::<Tick>();
-    lifecycle::<Signals2>();
-    lifecycle::<ListenerBag>();
-    lifecycle::<RwLockBus>();
+    each_bus!(lifecycle());
 }

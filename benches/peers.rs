@@ -12,11 +12,11 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{
-    Bus, Crowd, ListenerBag, Owner, RwLockBus, Signals2, Tick, WEIGHTS, boxed_receivers, filtered,
-    floor, read, send_static, static_8, weigh,
+    Bus, Crowd, Owner, WEIGHTS, boxed_receivers, each_bus, filtered, floor, read, send_static,
+    static_8, weigh,
 };
 use criterion::measurement::WallTime;
-use criterion::{BenchmarkGroup, BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::{Bencher, BenchmarkGroup, BenchmarkId, Criterion, criterion_group, criterion_main};
 
 const EMIT_COUNTS: [usize; 4] = [1, 4, 16, 64];
 const EXISTING: [usize; 4] = [1, 16, 64, 256];
@@ -66,10 +66,7 @@ fn emit(c: &mut Criterion) {
                 b.iter(|| send_static(count, black_box(7)));
             },
         );
-        emit_bus::<Tick>(&mut group, count);
-        emit_bus::<Signals2>(&mut group, count);
-        emit_bus::<ListenerBag>(&mut group, count);
-        emit_bus::<RwLockBus>(&mut group, count);
+        each_bus!(emit_bus(&mut group, count));
     }
     group.finish();
 
@@ -129,18 +126,12 @@ fn connect_disconnect(c: &mut Criterion) {
     let mut group = c.benchmark_group("connect");
     timer_overhead(&mut group);
     for existing in EXISTING {
-        connect_bus::<Tick>(&mut group, existing);
-        connect_bus::<Signals2>(&mut group, existing);
-        connect_bus::<ListenerBag>(&mut group, existing);
-        connect_bus::<RwLockBus>(&mut group, existing);
+        each_bus!(connect_bus(&mut group, existing));
     }
     group.finish();
     let mut group = c.benchmark_group("disconnect");
     for existing in EXISTING {
-        disconnect_bus::<Tick>(&mut group, existing);
-        disconnect_bus::<Signals2>(&mut group, existing);
-        disconnect_bus::<ListenerBag>(&mut group, existing);
-        disconnect_bus::<RwLockBus>(&mut group, existing);
+        each_bus!(disconnect_bus(&mut group, existing));
     }
     group.finish();
 }
@@ -153,14 +144,11 @@ fn connect_bus<B: Bus>(group: &mut BenchmarkGroup<'_, WallTime>, existing: usize
     let bus = B::new();
     let _handles: Vec<B::Handle> = (0..existing).map(|index| bus.connect(index)).collect();
     group.bench_with_input(BenchmarkId::new(B::NAME, existing), &existing, |b, _| {
-        b.iter_custom(|iters| {
-            let mut elapsed = Duration::ZERO;
-            for _ in 0..iters {
-                let began = Instant::now();
-                let handle = bus.connect(black_box(existing));
-                elapsed += began.elapsed();
-                bus.disconnect(handle);
-            }
+        time_each(b, || {
+            let began = Instant::now();
+            let handle = bus.connect(black_box(existing));
+            let elapsed = began.elapsed();
+            bus.disconnect(handle);
             elapsed
         });
     });
@@ -172,44 +160,36 @@ fn disconnect_bus<B: Bus>(group: &mut BenchmarkGroup<'_, WallTime>, existing: us
     let bus = B::new();
     let _handles: Vec<B::Handle> = (0..existing).map(|index| bus.connect(index)).collect();
     group.bench_with_input(BenchmarkId::new(B::NAME, existing), &existing, |b, _| {
-        b.iter_custom(|iters| {
-            let mut elapsed = Duration::ZERO;
-            for _ in 0..iters {
-                let handle = bus.connect(existing);
-                let began = Instant::now();
-                bus.disconnect(black_box(handle));
-                elapsed += began.elapsed();
-            }
-            elapsed
+        time_each(b, || {
+            let handle = bus.connect(existing);
+            let began = Instant::now();
+            bus.disconnect(black_box(handle));
+            began.elapsed()
         });
     });
+}
+
+/// Sums the time `one` reports, once per iteration: `one` times its own
+/// operation and does the rest off the clock.
+fn time_each(b: &mut Bencher<'_>, mut one: impl FnMut() -> Duration) {
+    b.iter_custom(|iters| (0..iters).map(|_| one()).sum());
 }
 
 /// What reading the clock around one operation costs, to subtract.
 fn timer_overhead(group: &mut BenchmarkGroup<'_, WallTime>) {
     group.bench_with_input(BenchmarkId::new("timer overhead", 0), &0, |b, _| {
-        b.iter_custom(|iters| {
-            let mut elapsed = Duration::ZERO;
-            for _ in 0..iters {
-                let began = Instant::now();
-                black_box(());
-                elapsed += began.elapsed();
-            }
-            elapsed
+        time_each(b, || {
+            let began = Instant::now();
+            black_box(());
+            began.elapsed()
         });
     });
 }
 
 fn lifecycle(c: &mut Criterion) {
     let mut group = c.benchmark_group("lifecycle");
-    construct::<Tick>(&mut group);
-    construct::<Signals2>(&mut group);
-    construct::<ListenerBag>(&mut group);
-    construct::<RwLockBus>(&mut group);
-    combined::<Tick>(&mut group);
-    combined::<Signals2>(&mut group);
-    combined::<ListenerBag>(&mut group);
-    combined::<RwLockBus>(&mut group);
+    each_bus!(construct(&mut group));
+    each_bus!(combined(&mut group));
     group.finish();
 }
 
@@ -245,10 +225,7 @@ fn combined<B: Bus>(group: &mut BenchmarkGroup<'_, WallTime>) {
 fn threads(c: &mut Criterion) {
     let mut group = c.benchmark_group("threads");
     for count in [1, 16] {
-        two_threads_emit::<Tick>(&mut group, count);
-        two_threads_emit::<Signals2>(&mut group, count);
-        two_threads_emit::<ListenerBag>(&mut group, count);
-        two_threads_emit::<RwLockBus>(&mut group, count);
+        each_bus!(two_threads_emit(&mut group, count));
         let boxed = boxed_receivers(count);
         measure_with_other_thread(
             &mut group,
@@ -271,10 +248,7 @@ fn threads(c: &mut Criterion) {
             || send_static(count, black_box(7)),
             || send_static(count, black_box(7)),
         );
-        emit_while_connecting::<Tick>(&mut group, count);
-        emit_while_connecting::<Signals2>(&mut group, count);
-        emit_while_connecting::<ListenerBag>(&mut group, count);
-        emit_while_connecting::<RwLockBus>(&mut group, count);
+        each_bus!(emit_while_connecting(&mut group, count));
     }
     group.finish();
 }

@@ -19,6 +19,19 @@ pub fn read(index: usize, value: u64) {
     black_box((index, value));
 }
 
+/// Runs `bench::<B>(args..)` for every contender that implements [`Bus`].
+#[allow(unused_macros)] // not every bench binary uses it
+macro_rules! each_bus {
+    ($bench:ident($($arg:expr),*)) => {
+        $bench::<$crate::common::Tick>($($arg),*);
+        $bench::<$crate::common::Signals2>($($arg),*);
+        $bench::<$crate::common::ListenerBag>($($arg),*);
+        $bench::<$crate::common::RwLockBus>($($arg),*);
+    };
+}
+#[allow(unused_imports)] // not every bench binary uses it
+pub(crate) use each_bus;
+
 /// A signal implementation that receivers connect to at run time.
 pub trait Bus: Send + Sync {
     /// What disconnects one receiver.
