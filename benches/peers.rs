@@ -6,14 +6,11 @@
 mod common;
 
 use std::hint::black_box;
-use std::sync::Barrier;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{
-    Bus, Crowd, Owner, WEIGHTS, boxed_receivers, each_bus, filtered, floor, read, send_static,
-    static_8, weigh,
+    Bus, Crowd, Owner, WEIGHTS, boxed_receivers, each_bus, filtered, floor,
+    measure_with_other_thread, read, send_static, static_8, weigh,
 };
 use criterion::measurement::WallTime;
 use criterion::{Bencher, BenchmarkGroup, BenchmarkId, Criterion, criterion_group, criterion_main};
@@ -279,37 +276,6 @@ fn emit_while_connecting<B: Bus>(group: &mut BenchmarkGroup<'_, WallTime>, count
         || bus.emit(black_box(7)),
         || bus.disconnect(bus.connect(count)),
     );
-}
-
-/// Times `measured` on this thread while `other` runs in a loop on another.
-fn measure_with_other_thread(
-    group: &mut BenchmarkGroup<'_, WallTime>,
-    id: BenchmarkId,
-    measured: impl Fn() + Sync,
-    other: impl Fn() + Sync,
-) {
-    group.bench_function(id, |b| {
-        b.iter_custom(|iters| {
-            let stop = AtomicBool::new(false);
-            let start = Barrier::new(2);
-            thread::scope(|scope| {
-                scope.spawn(|| {
-                    start.wait();
-                    while !stop.load(Ordering::Relaxed) {
-                        other();
-                    }
-                });
-                start.wait();
-                let began = Instant::now();
-                for _ in 0..iters {
-                    measured();
-                }
-                let elapsed: Duration = began.elapsed();
-                stop.store(true, Ordering::Relaxed);
-                elapsed
-            })
-        });
-    });
 }
 
 criterion_group! {

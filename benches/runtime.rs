@@ -10,12 +10,11 @@
 //!
 //! Run with `cargo bench --bench runtime`.
 
-use std::hint::black_box;
-use std::sync::Barrier;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread;
-use std::time::{Duration, Instant};
+mod common;
 
+use std::hint::black_box;
+
+use common::measure_with_other_thread;
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, criterion_group, criterion_main};
 use signals::{Connection, receiver, signal};
@@ -152,40 +151,6 @@ fn mixed_receivers(c: &mut Criterion) {
     group.finish();
 }
 
-/// Per-emit time on this thread while `other_threads` emit the same signal
-/// in a loop.
-fn emit_while_others_emit(
-    group: &mut BenchmarkGroup<'_, WallTime>,
-    name: &str,
-    other_threads: usize,
-    send: impl Fn() + Sync,
-) {
-    group.bench_function(name, |b| {
-        b.iter_custom(|iters| {
-            let stop = AtomicBool::new(false);
-            let start = Barrier::new(other_threads + 1);
-            thread::scope(|scope| {
-                for _ in 0..other_threads {
-                    scope.spawn(|| {
-                        start.wait();
-                        while !stop.load(Ordering::Relaxed) {
-                            send();
-                        }
-                    });
-                }
-                start.wait();
-                let began = Instant::now();
-                for _ in 0..iters {
-                    send();
-                }
-                let elapsed: Duration = began.elapsed();
-                stop.store(true, Ordering::Relaxed);
-                elapsed
-            })
-        });
-    });
-}
-
 fn threads(c: &mut Criterion) {
     let message = Message { value: 42 };
     let mut group = c.benchmark_group("threads");
@@ -196,12 +161,22 @@ fn threads(c: &mut Criterion) {
             })
         })
         .collect();
-    let send = || shared_runtime.send(black_box(&message));
-    emit_while_others_emit(&mut group, "runtime_1_thread/16", 0, send);
-    emit_while_others_emit(&mut group, "runtime_2_threads/16", 1, send);
-    let send = || static_sixteen.send(black_box(&message));
-    emit_while_others_emit(&mut group, "static_1_thread/16", 0, send);
-    emit_while_others_emit(&mut group, "static_2_threads/16", 1, send);
+    let runtime = || shared_runtime.send(black_box(&message));
+    let statics = || static_sixteen.send(black_box(&message));
+    group.bench_function("runtime_1_thread/16", |b| b.iter(runtime));
+    measure_with_other_thread(
+        &mut group,
+        BenchmarkId::new("runtime_2_threads", 16),
+        runtime,
+        runtime,
+    );
+    group.bench_function("static_1_thread/16", |b| b.iter(statics));
+    measure_with_other_thread(
+        &mut group,
+        BenchmarkId::new("static_2_threads", 16),
+        statics,
+        statics,
+    );
     group.finish();
 }
 

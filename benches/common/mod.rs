@@ -9,7 +9,13 @@
 //! compare like with like.
 
 use std::hint::black_box;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Barrier, RwLock};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, BenchmarkId};
 
 use signals::{Connection, receiver, signal};
 
@@ -545,3 +551,34 @@ pub const WEIGHTS: &[fn(u64) -> u64] = &[
     weigh_0, weigh_1, weigh_2, weigh_3, weigh_4, weigh_5, weigh_6, weigh_7, weigh_8, weigh_9,
     weigh_10, weigh_11, weigh_12, weigh_13, weigh_14, weigh_15,
 ];
+
+/// Times `measured` on this thread while `other` runs in a loop on another.
+pub fn measure_with_other_thread(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    id: BenchmarkId,
+    measured: impl Fn() + Sync,
+    other: impl Fn() + Sync,
+) {
+    group.bench_function(id, |b| {
+        b.iter_custom(|iters| {
+            let stop = AtomicBool::new(false);
+            let start = Barrier::new(2);
+            thread::scope(|scope| {
+                scope.spawn(|| {
+                    start.wait();
+                    while !stop.load(Ordering::Relaxed) {
+                        other();
+                    }
+                });
+                start.wait();
+                let began = Instant::now();
+                for _ in 0..iters {
+                    measured();
+                }
+                let elapsed: Duration = began.elapsed();
+                stop.store(true, Ordering::Relaxed);
+                elapsed
+            })
+        });
+    });
+}

@@ -301,6 +301,18 @@ fn methods(parts: &Parts) -> TokenStream {
     }
 }
 
+/// The target-calling closures of a plain send and of a send from
+/// `sender`.
+fn call_targets(parts: &Parts, returning: bool) -> (TokenStream, TokenStream) {
+    let Parts {
+        krate, sender_arg, ..
+    } = parts;
+    (
+        call_target(parts, &quote!(&#krate::__private::NoSender), returning),
+        call_target(parts, &quote!(#sender_arg), returning),
+    )
+}
+
 /// The closure that calls one [`Target`], with `sender` where it is wanted.
 /// `respond` wraps a result: `Some(..)` for iterators, nothing for `send`.
 fn call_target(parts: &Parts, sender: &TokenStream, returning: bool) -> TokenStream {
@@ -347,9 +359,7 @@ fn unit_send(parts: &Parts, sources: &Sources) -> TokenStream {
     } = sources;
     let ident = signal.ident;
     let lifetimes = &signal.lifetimes;
-    let no_sender = quote!(&#krate::__private::NoSender);
-    let call = call_target(parts, &no_sender, false);
-    let call_from = call_target(parts, &quote!(#sender_arg), false);
+    let (call, call_from) = call_targets(parts, false);
     let send_doc = format!(
         "Calls every receiver of [`{ident}`](Self) that has no sender filter, in call order."
     );
@@ -398,9 +408,7 @@ fn returning_send(parts: &Parts, sources: &Sources, output: &Type) -> TokenStrea
     } = sources;
     let ident = signal.ident;
     let lifetimes = &signal.lifetimes;
-    let no_sender = quote!(&#krate::__private::NoSender);
-    let call = call_target(parts, &no_sender, true);
-    let call_from = call_target(parts, &quote!(#sender_arg), true);
+    let (call, call_from) = call_targets(parts, true);
     // The iterator borrows every argument: name each elided lifetime so the
     // return type can say what it captures, whatever the caller's edition.
     let iter_types: Vec<Type> = types
