@@ -97,8 +97,8 @@ fn a_weak_receiver_stops_with_its_target_and_its_entry_is_cleaned_up() {
 
     drop(view);
     assert!(
-        connection.is_connected(),
-        "cleaned up lazily, on the next use"
+        !connection.is_connected(),
+        "disconnected as soon as the target is gone"
     );
     model_changed.send("title");
     assert!(!connection.is_connected());

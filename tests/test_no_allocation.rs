@@ -133,8 +133,8 @@ fn sending_with_runtime_receivers_allocates_nothing() {
     let _priority = item_shipped
         .connect_with(&signals::ConnectOptions::new().priority(9), |_| 1)
         .scoped();
-    // Warm up: the first send builds the static tables and registers this
-    // thread with the epoch collector.
+    // Warm up: the first send builds the static tables and gives this
+    // thread its reader slot.
     let _ = item_shipped.send(&order);
 
     let mut sum = 0;

@@ -5,8 +5,15 @@ use std::sync::Weak;
 pub(crate) trait Link: Send + Sync {
     fn disconnect(&self) -> bool;
     fn is_connected(&self) -> bool;
-    fn block(&self);
+    /// Blocks the receiver; returns the signal's count of blocks, which the
+    /// guard releases even if the receiver is gone by then.
+    fn block(&self) -> Option<Weak<dyn BlockCount>>;
     fn unblock(&self);
+}
+
+/// The signal's side of a [`ConnectionBlock`].
+pub(crate) trait BlockCount: Send + Sync {
+    fn unblocked(&self);
 }
 
 /// A handle to a receiver connected at run time.
@@ -77,11 +84,10 @@ impl Connection {
     /// # connection.disconnect();
     /// ```
     pub fn block(&self) -> ConnectionBlock {
-        if let Some(link) = self.link.upgrade() {
-            link.block();
-        }
+        let signal = self.link.upgrade().and_then(|link| link.block());
         ConnectionBlock {
             connection: self.clone(),
+            signal,
         }
     }
 
@@ -165,16 +171,18 @@ impl Link for Released {
     fn is_connected(&self) -> bool {
         false
     }
-    fn block(&self) {}
+    fn block(&self) -> Option<Weak<dyn BlockCount>> {
+        None
+    }
     fn unblock(&self) {}
 }
 
 /// Returned by [`Connection::block`]: the receiver is skipped until this
 /// guard, and every other guard on it, is dropped.
 #[must_use = "the receiver is blocked only while the guard lives"]
-#[derive(Debug)]
 pub struct ConnectionBlock {
     connection: Connection,
+    signal: Option<Weak<dyn BlockCount>>,
 }
 
 impl Drop for ConnectionBlock {
@@ -182,5 +190,16 @@ impl Drop for ConnectionBlock {
         if let Some(link) = self.connection.link.upgrade() {
             link.unblock();
         }
+        if let Some(signal) = self.signal.as_ref().and_then(Weak::upgrade) {
+            signal.unblocked();
+        }
+    }
+}
+
+impl fmt::Debug for ConnectionBlock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConnectionBlock")
+            .field("connection", &self.connection)
+            .finish_non_exhaustive()
     }
 }

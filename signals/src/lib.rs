@@ -295,6 +295,11 @@
 //! | `connect_weak(&arc, f)` | `Fn(&T, args..)` | while the `Arc<T>` lives; the signal holds a `Weak` |
 //! | `connected_to(f, body)` | `Fn(args..)` | connected while `body` runs, for tests (Blinker's `connected_to`) |
 //!
+//! `disconnect_all()` disconnects every runtime receiver of a signal at
+//! once (Blinker's `receivers.clear()`, Boost's `disconnect_all_slots`) and
+//! returns how many there were; static receivers stay, and `mute()` silences
+//! them.
+//!
 //! `connect_from_with` and `connect_weak_with` take options too. Receivers
 //! connected at run time must be `Send + Sync + 'static`: a signal can be sent
 //! from any thread.
@@ -400,11 +405,12 @@
 //! `&self`: send, connect and disconnect from any thread, from several at
 //! once. What holds:
 //!
-//! - **No lock while calling receivers.** A send reads an immutable snapshot
-//!   of the runtime receivers, protected by an epoch (crossbeam-epoch): it
-//!   writes no shared memory and takes no lock, so sends on several threads
-//!   do not contend. Connect and disconnect publish a new snapshot under a
-//!   mutex; the old one is freed once no send can still be reading it.
+//! - **No lock while calling receivers.** A send marks its own thread's
+//!   reader slot (a cache line no other thread writes) and reads an
+//!   immutable snapshot of the runtime receivers: it takes no lock and waits
+//!   for nobody, so sends on several threads do not contend. Connect and
+//!   disconnect publish a new snapshot under a mutex, and look at the reader
+//!   slots to see whether any send of the signal may still read the old one.
 //! - **No allocation per send**, static or runtime receivers alike. The
 //!   one exception is the send that finds a weak receiver's target gone: it
 //!   removes the entry, which publishes a new snapshot.
@@ -421,7 +427,21 @@
 //!   it skips it. A call already under way on another thread may still
 //!   finish: waiting for it would need every call to write a shared counter,
 //!   which would make concurrent sends contend (Boost.Signals2 gives the same
-//!   guarantee). The closure itself is dropped once no send can still run it.
+//!   guarantee).
+//! - **Prompt drop.** When `disconnect` returns, the closure has been
+//!   dropped, with everything it captured (an `Arc`, a channel `Sender`),
+//!   unless a send of that signal is still running. If one is running on
+//!   another thread, the last such send drops the closure as it finishes, on
+//!   its own thread; if the receiver was disconnected from inside a send on
+//!   this thread (a receiver disconnecting itself), the outermost send drops
+//!   it as it returns. Nothing waits for later connects, disconnects or
+//!   sends. The same holds for dropping a [`ScopedConnection`], for
+//!   `disconnect_all()`, for dropping a signal type's value (even while it is
+//!   muted), and for a weak receiver whose target is gone, which the first
+//!   send or `receivers()` call that notices drops. Sends of other signals do
+//!   not hold a closure back, unless they nest a send of its signal; a send
+//!   that nests sends of more than four different signals holds back what is
+//!   disconnected from any signal until it returns.
 //! - **Panics.** A receiver that panics unwinds into the sender, like any
 //!   function call; the receivers after it are not called. Nothing is locked
 //!   or poisoned: the signal stays fully usable.
@@ -501,7 +521,11 @@
 mod connection;
 mod connections;
 mod dispatch;
+mod emission;
+mod list;
+mod muted;
 mod options;
+mod reader;
 mod receiver_info;
 mod signal;
 mod signature;
@@ -513,7 +537,7 @@ mod sync;
 pub mod __private;
 
 pub use connection::{Connection, ConnectionBlock, ScopedConnection};
-pub use connections::Muted;
+pub use muted::Muted;
 pub use options::ConnectOptions;
 pub use receiver_info::{ReceiverInfo, ReceiverKind};
 pub use signal::Signal;

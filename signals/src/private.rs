@@ -5,10 +5,10 @@ pub use std::sync::{Arc, OnceLock};
 
 pub use inventory;
 
-pub use crate::connections::{
-    Callback, Connections, Emission, Responses, Target, receivers, runtime_info,
-};
+pub use crate::connections::{Connections, receivers, runtime_info};
 pub use crate::dispatch::{Dispatch, Slot, StaticSlots};
+pub use crate::emission::{Emission, Responses};
+pub use crate::list::{Callback, Target};
 pub use crate::receiver_info::ReceiverInfo;
 pub use crate::signal::{Accepts, AcceptsFrom};
 pub use crate::signature::Signature;

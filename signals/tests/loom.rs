@@ -2,11 +2,13 @@
 //! disconnects and sends on a few threads, within loom's preemption bound.
 //!
 //! ```sh
-//! RUSTFLAGS="--cfg loom --cfg crossbeam_loom" cargo test -p signals --test loom --release
+//! RUSTFLAGS="--cfg loom" cargo test -p signals --test loom --release
 //! ```
 //!
-//! (`scripts/loom.sh` runs exactly that.) The crossbeam epoch collector is
-//! modelled too, through its own loom support.
+//! (`scripts/loom.sh` runs exactly that.) The reader slots that protect the
+//! snapshots, and the reclamation of what writers unlink, are modelled too:
+//! under loom their sequentially consistent accesses become release and
+//! acquire accesses with `SeqCst` fences, which loom models.
 #![cfg(loom)]
 
 use loom::sync::Arc;
@@ -128,5 +130,68 @@ fn sends_racing_with_connect_and_disconnect_never_lose_a_permanent_receiver() {
         churn.join().unwrap();
         assert_eq!(permanent.load(SeqCst), 2);
         assert_eq!(tick.receivers().len(), 1);
+    });
+}
+
+/// Sets `dropped` when the closure that owns it is dropped.
+struct DropFlag(Arc<AtomicUsize>);
+
+impl Drop for DropFlag {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Release);
+    }
+}
+
+#[test]
+fn a_disconnected_closure_is_dropped_once_no_send_can_run_it() {
+    loom::model(|| {
+        let tick = tick();
+        let dropped = Arc::new(AtomicUsize::new(0));
+        let flag = DropFlag(Arc::clone(&dropped));
+        let connection = tick.connect({
+            let dropped = Arc::clone(&dropped);
+            move |_| {
+                let _ = &flag;
+                assert_eq!(dropped.load(Acquire), 0, "called after it was dropped");
+            }
+        });
+        let sender = thread::spawn({
+            let tick = Arc::clone(&tick);
+            move || tick.send(1)
+        });
+        assert!(connection.disconnect());
+        sender.join().unwrap();
+        // Whichever interleaving: dropped by the disconnect, or by the send
+        // as it left, with nothing else happening in between.
+        assert_eq!(dropped.load(Acquire), 1);
+    });
+}
+
+#[test]
+fn a_receiver_that_disconnects_itself_while_another_thread_sends() {
+    loom::model(|| {
+        let tick = tick();
+        let dropped = Arc::new(AtomicUsize::new(0));
+        let flag = DropFlag(Arc::clone(&dropped));
+        let handle: Arc<std::sync::OnceLock<signals::Connection>> = Arc::default();
+        let connection = tick.connect({
+            let (dropped, handle) = (Arc::clone(&dropped), Arc::clone(&handle));
+            move |_| {
+                let _ = &flag;
+                assert_eq!(dropped.load(Acquire), 0, "called after it was dropped");
+                if let Some(connection) = handle.get() {
+                    connection.disconnect();
+                }
+            }
+        });
+        handle.set(connection).unwrap();
+        let sender = thread::spawn({
+            let tick = Arc::clone(&tick);
+            move || tick.send(1)
+        });
+        tick.send(2);
+        sender.join().unwrap();
+        assert_eq!(dropped.load(Acquire), 1);
+        assert!(tick.receivers().is_empty());
     });
 }

@@ -650,6 +650,14 @@ fn manage_methods(parts: &Parts, sources: &Sources) -> TokenStream {
             #connections.disconnect_key(key)
         }
 
+        /// Disconnects every receiver connected at run time, like Blinker's
+        /// `receivers.clear()` and Boost's `disconnect_all_slots`; returns how
+        /// many there were. Static receivers stay: [`mute`](Self::mute)
+        /// silences them.
+        pub fn disconnect_all(&self) -> usize {
+            #connections.disconnect_all()
+        }
+
         /// Mutes this signal while the returned guard lives: sends call no
         /// receiver, static or runtime. Guards nest.
         pub fn mute(&self) -> #krate::Muted {

@@ -1,0 +1,555 @@
+//! The receivers connected at run time to one signal: the writers' list,
+//! the snapshot that sends read, and their reclamation.
+//!
+//! Writers (connect, disconnect) serialise on a mutex that guards the list
+//! of owned entries, publish a new snapshot (a copy of pointers, no
+//! reference counting) and hand what they unlinked to
+//! [`reader::retire`](crate::reader::retire), which drops it as soon as no
+//! send can still be reading it. A send enters a reader section, loads the
+//! snapshot, and calls each closure through a pointer stored in the snapshot
+//! itself, next to its entry: the loop touches the entries only when the
+//! signal's `slow` count says something may have changed since the snapshot
+//! was published (a receiver disconnected or blocked mid-send).
+
+use core::any::{Any, TypeId};
+use core::marker::PhantomData;
+use core::ops::DerefMut;
+use core::ptr::{self, NonNull};
+use std::borrow::Cow;
+use std::sync::{Arc, PoisonError, Weak};
+
+use crate::connection::{BlockCount, Connection, Link};
+use crate::muted::{Mute, Muted};
+use crate::reader::{self, ReadGuard};
+use crate::signature::Signature;
+use crate::sync::Mutex;
+use crate::sync::SeqCst;
+use crate::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release};
+use crate::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64};
+use crate::{ConnectOptions, ReceiverInfo};
+
+pub(crate) struct Shared<S: Signature> {
+    read: ReadSide<S>,
+    /// The entries the snapshot points to, in the same order: the writers'
+    /// copy, which owns them. Serialises connect and disconnect.
+    writer: Mutex<Vec<Arc<Entry<S>>>>,
+}
+
+/// What a send reads, on a cache line of its own: away from the `Arc`'s
+/// counts and the mutex, which change without a new snapshot.
+#[repr(align(64))]
+struct ReadSide<S: Signature> {
+    /// The live receivers in the low 32 bits, the mute guards in the high
+    /// 32 bits: zero means that `send` takes the static path alone.
+    state: AtomicU64,
+    /// Null while no receiver is connected.
+    snapshot: AtomicPtr<Snapshot<S>>,
+    /// How many entries are blocked, or disconnected but not yet dropped:
+    /// while it is not zero, a send checks each entry's state before
+    /// calling it.
+    slow: AtomicU32,
+}
+
+const MUTED: u64 = 1 << 32;
+
+/// The connected receivers, by priority (highest first), then by connection
+/// order. Never changed once published.
+struct Snapshot<S: Signature> {
+    items: Box<[Item<S>]>,
+}
+
+/// One receiver as a snapshot holds it: what a send needs, contiguous.
+///
+/// Invariant: the entry outlives every snapshot that points to it. While it
+/// is connected, the writers' list owns it; when it is removed, its `Arc`
+/// goes to [`reader::retire`] with the snapshot it was unlinked from, and
+/// is dropped only after every send that could have loaded a snapshot
+/// pointing to it has left. A snapshot is itself read only inside a reader
+/// section ([`Pinned`]), so any item read through a [`Pinned`] points to a
+/// live entry, and to its live closure, for as long as the `Pinned` lives.
+pub(crate) struct Item<S: Signature> {
+    /// The closure of a plain receiver, owned by the entry; `None` for weak
+    /// and sender-filtered receivers, which go through the entry.
+    function: Option<NonNull<S::Dyn>>,
+    entry: NonNull<Entry<S>>,
+    priority: i32,
+}
+
+// SAFETY: an `Item` is a pair of shared references, to an `Entry<S>` and
+// to a closure it owns (see the invariant above); both are `Send + Sync`:
+// closures connected at run time must be.
+unsafe impl<S: Signature> Send for Item<S> {}
+// SAFETY: as above.
+unsafe impl<S: Signature> Sync for Item<S> {}
+
+impl<S: Signature> Item<S> {
+    fn new(entry: &Arc<Entry<S>>) -> Self {
+        Self {
+            function: match &entry.callback {
+                Callback::Plain(function) => Some(NonNull::from(&**function)),
+                Callback::Weak { .. } | Callback::Sender { .. } => None,
+            },
+            entry: NonNull::from(&**entry),
+            priority: entry.priority,
+        }
+    }
+
+    pub(crate) fn priority(&self) -> i32 {
+        self.priority
+    }
+
+    #[inline]
+    pub(crate) fn entry(&self) -> &Entry<S> {
+        // SAFETY: by the invariant of `Item`, the entry lives at least as
+        // long as the snapshot this borrow comes from.
+        unsafe { self.entry.as_ref() }
+    }
+
+    #[inline]
+    fn function(&self) -> Option<&S::Dyn> {
+        // SAFETY: the closure is owned by the entry, which lives at least as
+        // long as the snapshot this borrow comes from (invariant of `Item`).
+        self.function.map(|function| unsafe { function.as_ref() })
+    }
+}
+
+/// A snapshot and the reader section that keeps it alive.
+pub(crate) struct Pinned<'a, S: Signature> {
+    shared: &'a Shared<S>,
+    snapshot: *const Snapshot<S>,
+    _guard: ReadGuard,
+    /// Borrows the snapshot as `Shared` does: `Shared::drop` frees the
+    /// current one.
+    _shared: PhantomData<&'a Snapshot<S>>,
+}
+
+impl<S: Signature> Pinned<'_, S> {
+    /// The receivers of the snapshot, in call order.
+    #[inline]
+    pub(crate) fn items(&self) -> &[Item<S>] {
+        // SAFETY: the snapshot was loaded inside `_guard`'s section, so it
+        // is freed neither while the guard lives (`reader::retire`) nor
+        // while `Shared`, which `self` borrows, owns it.
+        unsafe { self.snapshot.as_ref() }.map_or(&[], |snapshot| &snapshot.items)
+    }
+
+    /// The call `item` makes for a send from a sender of type `O`, if any:
+    /// straight through the snapshot, unless the signal's `slow` count asks
+    /// for the entry's state to be checked.
+    // The hot path of every runtime send: it must not depend on the
+    // inliner's mood (one build left a call per receiver here).
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    pub(crate) fn target<'i, O: ?Sized + 'static>(
+        &self,
+        item: &'i Item<S>,
+    ) -> Option<Target<'i, S, O>> {
+        match item.function() {
+            Some(function) if self.shared.read.slow.load(Relaxed) == 0 => {
+                Some(Target::Runtime(function))
+            }
+            _ => item.entry().target::<O>(),
+        }
+    }
+}
+
+pub(crate) struct Entry<S: Signature> {
+    /// Bit 0: disconnected. Above it: the number of `ConnectionBlock`s.
+    state: AtomicU32,
+    priority: i32,
+    key: Option<Cow<'static, str>>,
+    info: ReceiverInfo,
+    callback: Callback<S>,
+    shared: Weak<Shared<S>>,
+}
+
+const DISCONNECTED: u32 = 1;
+const BLOCKED: u32 = 2;
+
+/// What a runtime receiver calls; built by the generated `connect` methods.
+#[doc(hidden)]
+pub enum Callback<S: Signature> {
+    Plain(Box<S::Dyn>),
+    /// A receiver of a weak target, dropped from the list once the target is.
+    Weak {
+        target: Weak<dyn Any + Send + Sync>,
+        function: Box<S::WeakDyn>,
+    },
+    /// `Box<S::SenderDyn<O>>` for the sender type whose id is `sender`.
+    Sender {
+        sender: TypeId,
+        function: Box<dyn Any + Send + Sync>,
+    },
+}
+
+/// One receiver about to be called, as the generated code sees it.
+#[doc(hidden)]
+pub enum Target<'a, S: Signature, O: ?Sized + 'static> {
+    Static(S::Fn),
+    StaticSender(S::SenderFn<O>),
+    Runtime(&'a S::Dyn),
+    RuntimeSender(&'a S::SenderDyn<O>),
+    Weak(&'a S::WeakDyn),
+}
+
+/// What writers unlinked, dropped by [`reader::retire`] once no send can
+/// still read it.
+struct Retired<S: Signature> {
+    snapshot: Option<Box<Snapshot<S>>>,
+    /// Each one counted in `slow` when it was disconnected.
+    removed: Vec<Arc<Entry<S>>>,
+    shared: Weak<Shared<S>>,
+}
+
+impl<S: Signature> Drop for Retired<S> {
+    fn drop(&mut self) {
+        drop(self.snapshot.take());
+        let removed = core::mem::take(&mut self.removed);
+        let count = u32::try_from(removed.len()).unwrap_or(u32::MAX);
+        drop(removed);
+        if count > 0 {
+            if let Some(shared) = self.shared.upgrade() {
+                shared.read.slow.fetch_sub(count, Release);
+            }
+        }
+    }
+}
+
+impl<S: Signature> Shared<S> {
+    pub(crate) fn new() -> Self {
+        Self {
+            read: ReadSide {
+                state: AtomicU64::new(0),
+                snapshot: AtomicPtr::new(ptr::null_mut()),
+                slow: AtomicU32::new(0),
+            },
+            writer: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Whether a send must look beyond the static receivers.
+    #[inline]
+    pub(crate) fn is_active(&self) -> bool {
+        self.read.state.load(Relaxed) != 0
+    }
+
+    #[inline]
+    pub(crate) fn is_muted(&self) -> bool {
+        self.read.state.load(Relaxed) >= MUTED
+    }
+
+    /// How many receivers are connected (blocked ones included).
+    pub(crate) fn len(&self) -> usize {
+        let live = self.read.state.load(Acquire) & (MUTED - 1);
+        usize::try_from(live).unwrap_or(usize::MAX)
+    }
+
+    /// What the reader sections know this list by.
+    fn address(&self) -> usize {
+        ptr::from_ref(self).addr()
+    }
+
+    /// Enters a reader section and loads the current snapshot.
+    #[inline]
+    pub(crate) fn pin(&self) -> Pinned<'_, S> {
+        let guard = reader::enter(self.address());
+        // After the guard's store: see `reader`'s proof.
+        let snapshot = self.read.snapshot.load_seq_cst();
+        Pinned {
+            shared: self,
+            snapshot,
+            _guard: guard,
+            _shared: PhantomData,
+        }
+    }
+
+    fn lock(&self) -> impl DerefMut<Target = Vec<Arc<Entry<S>>>> + '_ {
+        self.writer.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn connect(
+        self: &Arc<Self>,
+        options: &ConnectOptions,
+        info: ReceiverInfo,
+        callback: Callback<S>,
+    ) -> Connection {
+        let mut info = info;
+        info.set_priority_and_key(options.priority, options.key.clone());
+        let mut entries = self.lock();
+        let mut removed = Vec::new();
+        if let Some(key) = &options.key {
+            if let Some(position) = entries
+                .iter()
+                .position(|entry| entry.key.as_ref() == Some(key) && entry.is_live())
+            {
+                let existing = &entries[position];
+                if !existing.target_is_gone() {
+                    let connection = existing.connection();
+                    drop(entries);
+                    // `callback` (a user closure) is dropped here, unlocked.
+                    return connection;
+                }
+                // A weak receiver whose target is gone holds its key no more.
+                if existing.mark_disconnected() {
+                    self.read.slow.fetch_add(1, Release);
+                    removed.push(entries.remove(position));
+                    self.read.state.fetch_sub(1, Relaxed);
+                }
+            }
+        }
+        let entry = Arc::new(Entry {
+            state: AtomicU32::new(0),
+            priority: options.priority,
+            key: options.key.clone(),
+            info,
+            callback,
+            shared: Arc::downgrade(self),
+        });
+        let connection = entry.connection();
+        // After every entry of a higher or equal priority: connection order
+        // within a priority.
+        let position = entries.partition_point(|other| other.priority >= entry.priority);
+        entries.insert(position, entry);
+        self.read.state.fetch_add(1, Relaxed);
+        let snapshot = self.publish(&entries);
+        drop(entries);
+        self.retire(snapshot, removed);
+        connection
+    }
+
+    /// Removes `entry`, which this thread just marked disconnected.
+    fn remove(self: &Arc<Self>, entry: &Entry<S>) {
+        // Before the snapshot changes: a send in progress on this thread
+        // checks the entries it has not reached yet.
+        self.read.slow.fetch_add(1, Release);
+        let mut entries = self.lock();
+        let Some(position) = entries
+            .iter()
+            .position(|other| ptr::eq(Arc::as_ptr(other), entry))
+        else {
+            drop(entries);
+            self.read.slow.fetch_sub(1, Release);
+            return;
+        };
+        let removed = entries.remove(position);
+        self.read.state.fetch_sub(1, Relaxed);
+        let snapshot = self.publish(&entries);
+        drop(entries);
+        self.retire(snapshot, vec![removed]);
+    }
+
+    /// Disconnects every runtime receiver; returns how many were connected.
+    pub(crate) fn disconnect_all(self: &Arc<Self>) -> usize {
+        let mut entries = self.lock();
+        let mut removed = Vec::with_capacity(entries.len());
+        entries.retain(|entry| {
+            // An entry another thread is disconnecting is left to it.
+            if entry.mark_disconnected() {
+                removed.push(Arc::clone(entry));
+                false
+            } else {
+                true
+            }
+        });
+        let count = removed.len();
+        let count_u32 = u32::try_from(count).unwrap_or(u32::MAX);
+        self.read.slow.fetch_add(count_u32, Release);
+        self.read.state.fetch_sub(u64::from(count_u32), Relaxed);
+        let snapshot = self.publish(&entries);
+        drop(entries);
+        self.retire(snapshot, removed);
+        count
+    }
+
+    /// Disconnects the receiver connected with `key`.
+    pub(crate) fn disconnect_key(&self, key: &str) -> bool {
+        let entry = self
+            .lock()
+            .iter()
+            .find(|entry| entry.key.as_deref() == Some(key) && entry.is_live())
+            .map(Arc::clone);
+        entry.is_some_and(|entry| entry.disconnect())
+    }
+
+    /// The runtime receivers, in call order. Receivers of targets that are
+    /// gone are disconnected on the way.
+    pub(crate) fn receivers(&self) -> Vec<ReceiverInfo> {
+        let pinned = self.pin();
+        let mut receivers = Vec::new();
+        for entry in pinned.items().iter().map(Item::entry) {
+            if entry.target_is_gone() {
+                entry.disconnect();
+            } else if entry.is_live() {
+                receivers.push(entry.info.clone());
+            }
+        }
+        receivers
+    }
+
+    pub(crate) fn mute(self: &Arc<Self>) -> Muted {
+        self.read.state.fetch_add(MUTED, Relaxed);
+        let signal: Weak<dyn Mute> = Arc::downgrade(self) as Weak<Self>;
+        Muted::new(signal)
+    }
+
+    /// Publishes a snapshot of `entries`, with the writer lock held;
+    /// returns the one it replaces.
+    fn publish(&self, entries: &[Arc<Entry<S>>]) -> Option<Box<Snapshot<S>>> {
+        let snapshot = if entries.is_empty() {
+            ptr::null_mut()
+        } else {
+            Box::into_raw(Box::new(Snapshot {
+                items: entries.iter().map(Item::new).collect(),
+            }))
+        };
+        let old = self.read.snapshot.swap_seq_cst(snapshot);
+        // SAFETY: every non-null snapshot pointer comes from `Box::into_raw`
+        // above, and the swap took this one out of `self`: nothing else
+        // owns it. Sends may still read it until `retire` says otherwise.
+        (!old.is_null()).then(|| unsafe { Box::from_raw(old) })
+    }
+
+    fn retire(self: &Arc<Self>, snapshot: Option<Box<Snapshot<S>>>, removed: Vec<Arc<Entry<S>>>) {
+        if snapshot.is_none() && removed.is_empty() {
+            return;
+        }
+        reader::retire(
+            self.address(),
+            Retired {
+                snapshot,
+                removed,
+                shared: Arc::downgrade(self),
+            },
+        );
+    }
+}
+
+impl<S: Signature> Drop for Shared<S> {
+    fn drop(&mut self) {
+        // The signal is gone, so no send can be reading its snapshot: a send
+        // borrows the signal that owns this `Arc`.
+        let snapshot = self.read.snapshot.swap(ptr::null_mut(), Relaxed);
+        if !snapshot.is_null() {
+            // SAFETY: the pointer came from `Box::into_raw` in `publish`,
+            // and only `Shared` owns the current snapshot.
+            drop(unsafe { Box::from_raw(snapshot) });
+        }
+    }
+}
+
+impl<S: Signature> Mute for Shared<S> {
+    fn unmute(&self) {
+        self.read.state.fetch_sub(MUTED, Relaxed);
+    }
+}
+
+impl<S: Signature> BlockCount for Shared<S> {
+    fn unblocked(&self) {
+        self.read.slow.fetch_sub(1, Release);
+    }
+}
+
+impl<S: Signature> Entry<S> {
+    fn connection(self: &Arc<Self>) -> Connection {
+        let link: Weak<dyn Link> = Arc::downgrade(self) as Weak<Self>;
+        Connection::new(link)
+    }
+
+    fn is_live(&self) -> bool {
+        self.state.load(Acquire) & DISCONNECTED == 0
+    }
+
+    /// Marks the entry disconnected; returns whether this call did.
+    fn mark_disconnected(&self) -> bool {
+        self.state.fetch_or(DISCONNECTED, AcqRel) & DISCONNECTED == 0
+    }
+
+    fn target_is_gone(&self) -> bool {
+        matches!(&self.callback, Callback::Weak { target, .. } if target.strong_count() == 0)
+    }
+
+    /// The call this entry makes for a send from a sender of type `O`, if
+    /// any.
+    #[inline]
+    pub(crate) fn target<O: ?Sized + 'static>(&self) -> Option<Target<'_, S, O>> {
+        if self.state.load(Acquire) != 0 {
+            return None; // disconnected or blocked
+        }
+        match &self.callback {
+            Callback::Plain(function) => Some(Target::Runtime(&**function)),
+            Callback::Weak { target, function } => {
+                if target.strong_count() == 0 {
+                    self.disconnect();
+                    None
+                } else {
+                    Some(Target::Weak(&**function))
+                }
+            }
+            Callback::Sender { sender, function } => {
+                if *sender == TypeId::of::<O>() {
+                    function
+                        .downcast_ref::<Box<S::SenderDyn<O>>>()
+                        .map(|function| Target::RuntimeSender(&**function))
+                } else {
+                    None
+                }
+            }
+        }
+    }
+}
+
+impl<S: Signature> Link for Entry<S> {
+    fn disconnect(&self) -> bool {
+        if !self.mark_disconnected() {
+            return false;
+        }
+        if let Some(shared) = self.shared.upgrade() {
+            shared.remove(self);
+        }
+        true
+    }
+
+    fn is_connected(&self) -> bool {
+        self.is_live() && self.shared.strong_count() > 0 && !self.target_is_gone()
+    }
+
+    fn block(&self) -> Option<Weak<dyn BlockCount>> {
+        self.state.fetch_add(BLOCKED, AcqRel);
+        let shared = self.shared.upgrade()?;
+        shared.read.slow.fetch_add(1, Release);
+        let count: Weak<dyn BlockCount> = Arc::downgrade(&shared) as Weak<Shared<S>>;
+        Some(count)
+    }
+
+    fn unblock(&self) {
+        self.state.fetch_sub(BLOCKED, Release);
+    }
+}
+
+impl<S: Signature> Callback<S> {
+    /// A receiver called by every send.
+    #[must_use]
+    pub fn plain(function: Box<S::Dyn>) -> Self {
+        Self::Plain(function)
+    }
+
+    /// A receiver called only by sends from a sender of type `O`.
+    #[must_use]
+    pub fn sender<O: ?Sized + 'static>(function: Box<S::SenderDyn<O>>) -> Self {
+        Self::Sender {
+            sender: TypeId::of::<O>(),
+            function: Box::new(function),
+        }
+    }
+
+    /// A receiver called while `target` lives; `function` returns `None`
+    /// once it is gone.
+    #[must_use]
+    pub fn weak<T: Send + Sync + 'static>(target: &Arc<T>, function: Box<S::WeakDyn>) -> Self {
+        let target: Arc<dyn Any + Send + Sync> = Arc::clone(target) as _;
+        Self::Weak {
+            target: Arc::downgrade(&target),
+            function,
+        }
+    }
+}
