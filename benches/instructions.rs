@@ -11,14 +11,15 @@ mod common;
 use std::hint::black_box;
 
 use common::{
-    Bus, ListenerBag, RwLockBus, Signals2, Tick, boxed_receivers, floor, static_1, static_4,
-    static_16, static_64,
+    Bus, ListenerBag, RwLockBus, Signals2, Tick, Unprotected, boxed_receivers, floor, static_1,
+    static_4, static_16, static_64,
 };
 
 const CONTENDERS: &[&str] = &[
     "fn_slice",
     "static",
     "boxed_dyn",
+    "unprotected",
     "runtime",
     "signals2",
     "event_listener_primitives",
@@ -71,6 +72,12 @@ fn main() {
                 for receiver in black_box(&boxed) {
                     receiver(black_box(7));
                 }
+            }
+        }
+        "unprotected" => {
+            let unprotected = Unprotected::new(receivers);
+            for _ in 0..count {
+                unprotected.emit(black_box(7));
             }
         }
         "runtime" => emit_bus::<Tick>(receivers, count),

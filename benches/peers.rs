@@ -9,7 +9,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use common::{
-    Bus, Crowd, Owner, WEIGHTS, boxed_receivers, each_bus, filtered, floor,
+    Bus, Crowd, Owner, Unprotected, WEIGHTS, boxed_receivers, each_bus, filtered, floor,
     measure_with_other_thread, read, send_static, static_8, weigh,
 };
 use criterion::measurement::WallTime;
@@ -53,6 +53,14 @@ fn emit(c: &mut Criterion) {
                         receiver(black_box(7));
                     }
                 });
+            },
+        );
+        let unprotected = Unprotected::new(count);
+        group.bench_with_input(
+            BenchmarkId::new("floor: unprotected snapshot", count),
+            &unprotected,
+            |b, unprotected| {
+                b.iter(|| unprotected.emit(black_box(7)));
             },
         );
         send_static(count, 7);

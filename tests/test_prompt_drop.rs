@@ -307,3 +307,94 @@ fn a_held_send_nested_in_another_signal_delays_the_drop() {
     sender.join().unwrap();
     assert!(captured.is_dropped());
 }
+
+#[test]
+#[cfg(all(target_os = "linux", not(miri)))]
+fn sends_on_linux_announce_themselves_with_plain_stores() {
+    // The barrier registers before `main`; a linker that dropped that
+    // registration would leave every send paying for fenced stores.
+    assert!(signals::__private::light_reads());
+}
+
+/// Set to `false` when the closure that owns it is dropped: a call after
+/// that finds it `false`.
+struct Canary {
+    alive: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Drop for Canary {
+    fn drop(&mut self) {
+        self.alive.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn closures_are_never_called_after_they_are_dropped_and_all_are_dropped_at_the_end() {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
+    use std::time::{Duration, Instant};
+
+    let signal = Arc::new(Changed::new());
+    let stop = Arc::new(AtomicBool::new(false));
+    let calls = Arc::new(AtomicU64::new(0));
+    let flags: Arc<std::sync::Mutex<Vec<Arc<AtomicBool>>>> = Arc::default();
+    let _permanent = signal.connect({
+        let calls = Arc::clone(&calls);
+        move |_| {
+            calls.fetch_add(1, SeqCst);
+        }
+    });
+    let senders: Vec<_> = (0..2)
+        .map(|_| {
+            let (signal, stop) = (Arc::clone(&signal), Arc::clone(&stop));
+            thread::spawn(move || {
+                while !stop.load(SeqCst) {
+                    signal.send(1);
+                }
+            })
+        })
+        .collect();
+    let churn = {
+        let (signal, stop, flags) = (Arc::clone(&signal), Arc::clone(&stop), Arc::clone(&flags));
+        thread::spawn(move || {
+            let mut rounds = 0_u32;
+            while !stop.load(SeqCst) {
+                let alive = Arc::new(AtomicBool::new(true));
+                flags.lock().unwrap().push(Arc::clone(&alive));
+                let canary = Canary {
+                    alive: Arc::clone(&alive),
+                };
+                let connection = signal.connect(move |_| {
+                    assert!(canary.alive.load(SeqCst), "called after it was dropped");
+                });
+                if rounds % 3 == 0 {
+                    let _blocked = connection.block();
+                    signal.send(2);
+                }
+                connection.disconnect();
+                rounds += 1;
+            }
+            rounds
+        })
+    };
+    let deadline = Instant::now() + Duration::from_millis(300);
+    while Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(10));
+    }
+    stop.store(true, SeqCst);
+    for sender in senders {
+        sender.join().unwrap();
+    }
+    let rounds = churn.join().unwrap();
+    assert!(
+        rounds > 10,
+        "the churn thread made progress ({rounds} rounds)"
+    );
+    assert!(calls.load(SeqCst) > 0);
+    // Every send has finished: nothing is left waiting.
+    let flags = flags.lock().unwrap();
+    assert_eq!(flags.len(), usize::try_from(rounds).unwrap());
+    assert!(
+        flags.iter().all(|alive| !alive.load(SeqCst)),
+        "every disconnected closure was dropped"
+    );
+}

@@ -9,7 +9,7 @@
 //! compare like with like.
 
 use std::hint::black_box;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 use std::sync::{Arc, Barrier, RwLock};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -167,6 +167,42 @@ pub fn boxed_receivers(count: usize) -> Vec<BoxedReceiver> {
     (0..count)
         .map(|index| -> BoxedReceiver { Box::new(move |value| read(index, value)) })
         .collect()
+}
+
+/// The floor for a protected send: boxed closures reached through a
+/// snapshot pointer loaded with `Acquire`, and no protection at all. Unsound
+/// as a signal (nothing stops a writer from freeing the snapshot under a
+/// send), so it has no writer: it prices what a send costs before any
+/// reclamation scheme.
+pub struct Unprotected {
+    snapshot: AtomicPtr<Vec<BoxedReceiver>>,
+}
+
+impl Unprotected {
+    #[must_use]
+    pub fn new(count: usize) -> Self {
+        Self {
+            snapshot: AtomicPtr::new(Box::into_raw(Box::new(boxed_receivers(count)))),
+        }
+    }
+
+    #[inline]
+    pub fn emit(&self, value: u64) {
+        let snapshot = self.snapshot.load(Ordering::Acquire);
+        // SAFETY: the snapshot is set once in `new` and freed only in `drop`,
+        // which cannot run while `&self` is borrowed.
+        for receiver in unsafe { &*snapshot } {
+            receiver(value);
+        }
+    }
+}
+
+impl Drop for Unprotected {
+    fn drop(&mut self) {
+        // SAFETY: the pointer came from `Box::into_raw` in `new`, and
+        // `&mut self` means no emit is running.
+        drop(unsafe { Box::from_raw(*self.snapshot.get_mut()) });
+    }
 }
 
 /// Declares a `#[signal]` with one static receiver per name, and the same

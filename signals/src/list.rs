@@ -20,7 +20,7 @@ use std::sync::{Arc, PoisonError, Weak};
 
 use crate::connection::{BlockCount, Connection, Link};
 use crate::muted::{Mute, Muted};
-use crate::reader::{self, ReadGuard};
+use crate::reader::{self, Garbage, ReadGuard};
 use crate::signature::Signature;
 use crate::sync::Mutex;
 use crate::sync::SeqCst;
@@ -413,8 +413,14 @@ impl<S: Signature> Shared<S> {
         if snapshot.is_none() && removed.is_empty() {
             return;
         }
+        let kind = if removed.is_empty() {
+            Garbage::Memory
+        } else {
+            Garbage::Closures
+        };
         reader::retire(
             self.address(),
+            kind,
             Retired {
                 snapshot,
                 removed,

@@ -9,6 +9,7 @@ pub use crate::connections::{Connections, receivers, runtime_info};
 pub use crate::dispatch::{Dispatch, Slot, StaticSlots};
 pub use crate::emission::{Emission, Responses};
 pub use crate::list::{Callback, Target};
+pub use crate::reader::light_reads;
 pub use crate::receiver_info::ReceiverInfo;
 pub use crate::signal::{Accepts, AcceptsFrom};
 pub use crate::signature::Signature;

@@ -1,51 +1,74 @@
 //! Safe reclamation for the runtime receiver lists: per-thread reader
 //! slots.
 //!
-//! A send announces itself by making its thread's slot odd, with the
-//! signal it reads beside it (two stores), and even again when it leaves;
-//! it never writes anything another thread writes, and never waits. A
-//! writer that unlinked something from a signal (an old snapshot, a
-//! disconnected receiver) hands it to [`retire`], which looks at every slot
-//! once:
+//! A send announces itself by making its thread's slot odd, with the signal
+//! it reads beside it, and even again when it leaves: plain stores to a
+//! cache line that only its thread writes. It never waits. A writer that
+//! unlinked something from a signal (an old snapshot, a disconnected
+//! receiver) hands it to [`retire`], which drops it as soon as no send of
+//! that signal can still read it:
 //!
-//! - no slot is inside a send of that signal: nothing can still read the
-//!   garbage, which is dropped before `retire` returns;
-//! - otherwise the garbage waits for exactly those sends (each slot's odd
-//!   value), and the last of them to leave drops it.
+//! - at once, if no other thread has a slot, or if every other thread has
+//!   acknowledged the retirement: a send acknowledges as it leaves, so a
+//!   thread that is sending acknowledges within one send;
+//! - otherwise after a process-wide barrier, once the slots show that no
+//!   send of that signal is running;
+//! - otherwise when the last send of that signal that was running leaves:
+//!   it finds the garbage waiting for it and drops it.
 //!
-//! So a disconnected closure is dropped at once, or as soon as the sends of
-//! its signal that may still be running it have finished: never later.
-//! Sends of other signals do not hold it back, unless they nest a send of
-//! its signal. A section names up to four signals; one that nests sends of
-//! more counts as reading every signal until it ends.
+//! So a disconnected closure is dropped before `disconnect` returns, or as
+//! soon as the sends of its signal that may still run it have finished:
+//! never later. Sends of other signals do not hold it back, unless they nest
+//! a send of its signal. A section names up to four signals; one that nests
+//! sends of more counts as reading every signal until it ends.
+//!
+//! # Two strategies
+//!
+//! - **Light** (Linux, when `membarrier(2)` registers at start-up): a send's
+//!   stores are plain, and a writer that needs to know which sends are
+//!   running issues `membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED)`, which
+//!   runs a full memory barrier on every thread of the process that is
+//!   running. A thread that is not running has passed a context switch,
+//!   which is one too.
+//! - **Fenced** (elsewhere, under miri and loom, or when `membarrier` is
+//!   refused): a send's stores are sequentially consistent, and writers need
+//!   no barrier.
+//!
+//! The strategy is chosen once, before `main` (an `.init_array` entry, as
+//! `inventory` uses), while no send can be running, and never changes.
 //!
 //! # Why it is correct
 //!
-//! A send stores its slot's odd value and then loads the snapshot pointer; a
-//! writer swaps the snapshot pointer and then loads every slot. All four are
-//! sequentially consistent (under loom: relaxed accesses with a `SeqCst`
-//! fence between each pair, which loom models), so in their single total
-//! order either the writer's load sees the send's odd value (and waits for
-//! it), or the send's load comes after the swap and sees the new snapshot,
-//! which does not hold the garbage. A slot's value only ever grows, so "the
-//! slot no longer holds the odd value `v`" means that section is over; every
-//! store of it is a release and every check an acquire, so everything the
-//! section read happens before the drop.
+//! A send stores its slot's odd value and then loads the snapshot pointer;
+//! a writer swaps the snapshot pointer, then makes sure of what every other
+//! thread did: either each thread acknowledged the retirement (it loaded
+//! the retirement count after the swap, with acquire, so its later sends see
+//! the new snapshot and its earlier ones have ended, published by the
+//! acknowledgement's release), or the writer issued the barrier and then
+//! loads every slot. With the barrier, the send's store comes before the
+//! barrier on its thread, and the writer sees it, or after, and then the
+//! send's snapshot load sees the swap. The fenced strategy gets the same
+//! from the single total order of sequentially consistent accesses (under
+//! loom: release stores and acquire loads with `SeqCst` fences, which loom
+//! models). A slot's value only ever grows, so "the slot no longer holds the
+//! odd value `v`" means that section is over; its stores are releases and
+//! the checks acquires, so everything the section read happens before the
+//! drop.
 //!
-//! The signal beside the value is stored (release) before the odd value, so
-//! a writer that sees the odd value sees the section's signal too, or a
-//! later one; it then loads the value again, and a section whose value
-//! changed meanwhile is over. A nested send of another signal adds that
-//! signal with a sequentially consistent store before its snapshot load:
-//! the same argument as for the odd value. The names are cleared with
-//! release stores after the section ends, so a writer that reads a cleared
-//! name also sees the end.
+//! The signals beside the value are stored before the odd value, so a
+//! writer that sees the odd value sees them too; it then loads the value
+//! again, and a section whose value changed meanwhile is over. A nested send
+//! of another signal adds that signal before its snapshot load, ordered like
+//! the odd value; the names are cleared with release stores after the
+//! section ends, so a writer that reads a cleared name also sees the end.
 //!
-//! A waiting writer sets the slot's `wanted` flag and then looks at the slot
-//! again; a leaving send stores its even value and then reads `wanted`. The
-//! same store-then-load pattern on both sides means at least one of them
-//! sees the other: either the send collects the garbage as it leaves, or the
-//! writer sees that the send is over and drops the garbage itself.
+//! Garbage that has to wait is first listed as waiting, then the retirement
+//! count is bumped, then comes the barrier and the scan. A send that leaves
+//! after the barrier therefore sees the new count and the waiting garbage,
+//! and looks at it under the lock of the list: before the writer's scan
+//! (which then sees the send's even value, through the lock) or after it
+//! (and then it finds the garbage waiting for its own section, and drops
+//! it). A send that left before the barrier is seen to have left.
 //!
 //! Nested sends on one thread share one section: only the outermost send
 //! stores. A receiver that disconnects itself mid-send therefore finds its
@@ -55,34 +78,13 @@ use core::cell::Cell;
 use core::marker::PhantomData;
 use core::ptr;
 use std::sync::PoisonError;
+use std::time::{Duration, Instant};
+
+use core::sync::atomic::compiler_fence;
 
 use crate::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release};
 use crate::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize};
 use crate::sync::{Mutex, SeqCst};
-
-/// One thread's announcement: odd while it is inside a send.
-///
-/// Slots are leaked, never freed, and reused by later threads: a writer may
-/// hold a reference to any slot at any time.
-#[repr(align(128))] // its own cache lines: only its owner writes `value`
-struct Slot {
-    /// Odd while the owner is inside a send; written by the owner only, and
-    /// only ever incremented, so that a value names one section.
-    value: AtomicU64,
-    /// The signals the open section reads (the addresses of their lists):
-    /// the outermost send's first, then those of nested sends of other
-    /// signals, zero where unused; [`EVERY_SIGNAL`] in the last place once
-    /// there are more. Written by the owner only: a release store of the
-    /// first before the section's odd value, sequentially consistent stores
-    /// of the others within the section, release stores of zero after it.
-    signals: [AtomicUsize; NESTED],
-    /// Set by a writer whose garbage waits for the current section.
-    wanted: AtomicBool,
-    /// Owned by a live thread.
-    in_use: AtomicBool,
-    /// The next slot of the registry; set before the slot is published.
-    next: AtomicPtr<Slot>,
-}
 
 /// What a section that read more signals than its slot can name reads, as
 /// far as writers are concerned: no list is aligned to `usize::MAX`.
@@ -91,26 +93,89 @@ const EVERY_SIGNAL: usize = usize::MAX;
 /// How many signals a section names before it counts as reading every one.
 const NESTED: usize = 4;
 
+/// How long a writer waits for sending threads to acknowledge a retirement
+/// before it issues the barrier: longer than a send, shorter than a barrier
+/// that interrupts a running thread (microseconds on a virtual machine).
+const ACKNOWLEDGE_WITHIN: Duration = Duration::from_micros(1);
+
+/// Garbage that does not run user code (old snapshots) is batched up to
+/// this many before a writer makes sure of it.
+const BATCH: usize = 32;
+
+/// One thread's announcement: odd while it is inside a send.
+///
+/// Slots are leaked, never freed, and reused by later threads: a writer may
+/// hold a reference to any slot at any time.
+#[repr(C, align(128))]
+struct Slot {
+    /// Odd while the owner is inside a send; written by the owner only, and
+    /// only ever incremented, so that a value names one section.
+    value: AtomicU64,
+    /// The signals the open section reads (the addresses of their lists):
+    /// the outermost send's first, then those of nested sends of other
+    /// signals, zero where unused; [`EVERY_SIGNAL`] in the last place once
+    /// there are more.
+    signals: [AtomicUsize; NESTED],
+    /// Whether the owner announces with plain stores (the light strategy).
+    /// Fixed when the slot is made: the strategy never changes.
+    light: bool,
+    /// The retirement count as of the owner's last acknowledgement; on a
+    /// line of its own, which writers poll.
+    acknowledged: Line<AtomicU64>,
+    /// Owned by a live thread.
+    in_use: AtomicBool,
+    /// The next slot of the registry; set before the slot is published.
+    next: AtomicPtr<Slot>,
+}
+
+#[repr(align(64))]
+struct Line<T>(T);
+
 /// The process-wide state: every slot, and the garbage that waits.
 struct Global {
     /// The registry: a list that only ever grows, pushed lock-free.
     slots: AtomicPtr<Slot>,
-    /// Garbage waiting for sections to end.
-    pending: Mutex<Vec<Waiting>>,
+    /// Bumped by every writer that needs sends to look at it: a send that
+    /// sees it change acknowledges, and collects waiting garbage.
+    retirements: Line<AtomicU64>,
+    /// How many entries `pending.waiting` holds.
+    waiting: AtomicUsize,
+    pending: Mutex<Pending>,
+}
+
+struct Pending {
+    waiting: Vec<Waiting>,
+    /// Garbage that runs no user code, not yet made sure of.
+    batch: Vec<Box<dyn Send>>,
+    next_id: u64,
 }
 
 /// Garbage, and the sections it waits for: each slot, and the odd value it
-/// held.
+/// held. `None` until the writer has scanned the slots.
 struct Waiting {
-    garbage: Box<dyn Send>,
-    sections: Vec<(&'static Slot, u64)>,
+    id: u64,
+    garbage: Vec<Box<dyn Send>>,
+    sections: Option<Vec<(&'static Slot, u64)>>,
+}
+
+/// The initial state, spelled once for the `static` and for loom.
+macro_rules! new_global {
+    () => {
+        Global {
+            slots: AtomicPtr::new(ptr::null_mut()),
+            retirements: Line(AtomicU64::new(0)),
+            waiting: AtomicUsize::new(0),
+            pending: Mutex::new(Pending {
+                waiting: Vec::new(),
+                batch: Vec::new(),
+                next_id: 0,
+            }),
+        }
+    };
 }
 
 #[cfg(not(loom))]
-static GLOBAL: Global = Global {
-    slots: AtomicPtr::new(ptr::null_mut()),
-    pending: Mutex::new(Vec::new()),
-};
+static GLOBAL: Global = new_global!();
 
 #[cfg(not(loom))]
 fn global() -> &'static Global {
@@ -120,10 +185,7 @@ fn global() -> &'static Global {
 #[cfg(loom)]
 fn global() -> &'static Global {
     loom::lazy_static! {
-        static ref GLOBAL: Global = Global {
-            slots: AtomicPtr::new(ptr::null_mut()),
-            pending: Mutex::new(Vec::new()),
-        };
+        static ref GLOBAL: Global = new_global!();
     }
     &GLOBAL
 }
@@ -158,6 +220,50 @@ loom::thread_local! {
     static OWNER: Owner = Owner(Cell::new(None));
 }
 
+/// This thread's slot, if it has one.
+fn own_slot() -> Option<&'static Slot> {
+    let slot = LOCAL.try_with(Cell::get).unwrap_or(ptr::null());
+    // SAFETY: `LOCAL` is null or points to a slot of the registry, and
+    // slots are never freed.
+    unsafe { slot.as_ref() }
+}
+
+impl Slot {
+    /// Stores one of the owner's announcements, ordered before the loads
+    /// that follow it (see the module's proof).
+    #[inline]
+    fn announce(&self, place: &AtomicU64, value: u64) {
+        if self.light {
+            place.store(value, Release);
+            compiler_fence(core::sync::atomic::Ordering::SeqCst);
+        } else {
+            place.store_seq_cst(value);
+        }
+    }
+
+    #[inline]
+    fn name(&self, place: &AtomicUsize, signal: usize) {
+        if self.light {
+            place.store(signal, Release);
+            compiler_fence(core::sync::atomic::Ordering::SeqCst);
+        } else {
+            place.store_seq_cst(signal);
+        }
+    }
+
+    /// Whether the section that held `value` may read `signal` (any signal
+    /// for `None`), as far as a writer can tell now.
+    fn may_read(&self, value: u64, signal: Option<usize>) -> bool {
+        let names = self.signals.iter().any(|place| {
+            let named = place.load_seq_cst();
+            named != 0 && signal.is_none_or(|signal| named == signal || named == EVERY_SIGNAL)
+        });
+        // Each name was read while the section was still open, or the
+        // section is over.
+        names && self.value.load_seq_cst() == value
+    }
+}
+
 /// Proof that this thread is inside a send: everything unlinked after the
 /// guard was taken stays allocated until it is dropped.
 ///
@@ -186,9 +292,7 @@ pub(crate) fn enter(signal: usize) -> ReadGuard {
         // so that a writer that reads it from a later section also sees
         // that this one has ended.
         slot.signals[0].store(signal, Release);
-        // Ordered before the snapshot load that follows (see the module's
-        // proof).
-        slot.value.store_seq_cst(value + 1);
+        slot.announce(&slot.value, value + 1);
     } else if slot.signals[0].load(Relaxed) != signal {
         nest(slot, signal);
     }
@@ -200,22 +304,18 @@ pub(crate) fn enter(signal: usize) -> ReadGuard {
 }
 
 /// A send nested in a send of another signal: from now until the section
-/// ends, writers of that signal wait for it too. Ordered before the nested
-/// send's snapshot load, as the odd value is for the outermost one.
+/// ends, writers of that signal wait for it too.
 #[cold]
 #[inline(never)]
 fn nest(slot: &Slot, signal: usize) {
     for place in &slot.signals[1..] {
         match place.load(Relaxed) {
             named if named == signal || named == EVERY_SIGNAL => return,
-            0 => {
-                place.store_seq_cst(signal);
-                return;
-            }
+            0 => return slot.name(place, signal),
             _ => {}
         }
     }
-    slot.signals[NESTED - 1].store_seq_cst(EVERY_SIGNAL);
+    slot.name(&slot.signals[NESTED - 1], EVERY_SIGNAL);
 }
 
 impl Drop for ReadGuard {
@@ -224,13 +324,15 @@ impl Drop for ReadGuard {
         if !self.outermost {
             return;
         }
-        let value = self.slot.value.load(Relaxed);
-        self.slot.value.store_seq_cst(value + 1);
-        if self.slot.signals[1].load(Relaxed) != 0 {
-            forget_nested(self.slot);
+        let slot = self.slot;
+        let value = slot.value.load(Relaxed);
+        slot.announce(&slot.value, value + 1);
+        if slot.signals[1].load(Relaxed) != 0 {
+            forget_nested(slot);
         }
-        if self.slot.wanted.load_seq_cst() {
-            collect(self.slot);
+        let retirements = global().retirements.0.load_seq_cst();
+        if retirements != slot.acknowledged.0.load(Relaxed) {
+            acknowledge(slot, retirements);
         }
     }
 }
@@ -245,6 +347,41 @@ fn forget_nested(slot: &Slot) {
     }
 }
 
+/// A send that left after a retirement: says so to writers, and drops the
+/// garbage that waited for it.
+#[cold]
+#[inline(never)]
+fn acknowledge(slot: &Slot, retirements: u64) {
+    slot.acknowledged.0.store(retirements, Release);
+    if global().waiting.load(Acquire) > 0 {
+        collect();
+    }
+}
+
+/// Drops the garbage that no open section can read any more, one item at a
+/// time so that nothing is allocated and no destructor runs under the lock.
+fn collect() {
+    let global = global();
+    loop {
+        let mut pending = global
+            .pending
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let ready = pending.waiting.iter().position(|waiting| {
+            waiting.sections.as_ref().is_some_and(|sections| {
+                sections
+                    .iter()
+                    .all(|(slot, value)| slot.value.load(Acquire) != *value)
+            })
+        });
+        let Some(ready) = ready else { return };
+        let waiting = pending.waiting.swap_remove(ready);
+        global.waiting.fetch_sub(1, Release);
+        drop(pending);
+        drop(waiting.garbage);
+    }
+}
+
 /// Claims a free slot for this thread, or adds one to the registry.
 #[cold]
 #[inline(never)]
@@ -255,7 +392,7 @@ fn register() -> &'static Slot {
     while let Some(slot) = unsafe { current.as_ref() } {
         if slot
             .in_use
-            .compare_exchange(false, true, Acquire, Relaxed)
+            .compare_exchange(false, true, AcqRel, Relaxed)
             .is_ok()
         {
             return adopt(slot);
@@ -265,7 +402,8 @@ fn register() -> &'static Slot {
     let slot: &'static Slot = Box::leak(Box::new(Slot {
         value: AtomicU64::new(0),
         signals: core::array::from_fn(|_| AtomicUsize::new(0)),
-        wanted: AtomicBool::new(false),
+        light: barrier::is_light(),
+        acknowledged: Line(AtomicU64::new(0)),
         in_use: AtomicBool::new(true),
         next: AtomicPtr::new(ptr::null_mut()),
     }));
@@ -286,6 +424,16 @@ fn register() -> &'static Slot {
 
 /// Makes `slot` this thread's.
 fn adopt(slot: &'static Slot) -> &'static Slot {
+    let global = global();
+    // A writer that swapped a snapshot and then saw no other thread skips
+    // the barrier: this thread's sends must see that swap. The fence orders
+    // the claim (the slot's `in_use`, published by a read-modify-write)
+    // before every later load; the writers' half of the argument is their
+    // sequentially consistent swap, then their scan.
+    crate::sync::atomic::fence(core::sync::atomic::Ordering::SeqCst);
+    // Every retirement counted so far is one this thread cannot hold back.
+    let retirements = global.retirements.0.load(Acquire);
+    slot.acknowledged.0.store(retirements, Release);
     LOCAL.with(|local| local.set(slot));
     // During thread teardown `OWNER` may be gone: the slot then stays in
     // use forever, which costs writers one more slot to look at.
@@ -293,84 +441,272 @@ fn adopt(slot: &'static Slot) -> &'static Slot {
     slot
 }
 
-/// Drops `garbage`, unlinked from the signal whose list is at `signal`,
-/// once no send that may still read it is running: now, if none is. Call it
-/// after unlinking `garbage` with a sequentially consistent store, and
-/// without holding a lock a destructor could take.
-pub(crate) fn retire<G: Send + 'static>(signal: usize, garbage: G) {
-    let Some(sections) = open_sections(signal) else {
-        drop(garbage);
+/// Whether sends on this platform announce themselves with plain stores,
+/// relying on a process-wide barrier (see the module's documentation).
+#[must_use]
+pub fn light_reads() -> bool {
+    barrier::is_light()
+}
+
+/// Whether garbage may run user code when dropped (a receiver's closure):
+/// it is dropped as soon as possible. Other garbage (a snapshot) may wait
+/// for a batch.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Garbage {
+    Closures,
+    Memory,
+}
+
+/// Drops `garbage`, unlinked from the signal whose list is at `signal` with
+/// a sequentially consistent store, once no send that may still read it is
+/// running: before returning, if none is. Call it without holding a lock
+/// that a destructor could take.
+pub(crate) fn retire<G: Send + 'static>(signal: usize, kind: Garbage, garbage: G) {
+    let own = own_slot();
+    let garbage: Box<dyn Send> = Box::new(garbage);
+    if !others_registered(own) {
+        // Only this thread can be reading, and it sees its own slot.
+        match own_section(own, Some(signal)) {
+            Some(section) => wait(vec![garbage], vec![section]),
+            None => drop(garbage),
+        }
         return;
-    };
+    }
+    let mut parts: Vec<Part> = Vec::with_capacity(2);
+    if barrier::is_light() {
+        let mut pending = global()
+            .pending
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if kind == Garbage::Memory {
+            pending.batch.push(garbage);
+            if pending.batch.len() < BATCH {
+                return;
+            }
+        } else {
+            parts.push((vec![garbage], Some(signal)));
+        }
+        if !pending.batch.is_empty() {
+            parts.push((core::mem::take(&mut pending.batch), None));
+        }
+    } else {
+        parts.push((vec![garbage], Some(signal)));
+    }
+    make_sure(own, parts);
+}
+
+/// Garbage, with the signal it was unlinked from, or `None` for a batch of
+/// several signals' snapshots, which waits for a send of any signal.
+type Part = (Vec<Box<dyn Send>>, Option<usize>);
+
+/// Drops each part once no send of its signal can read it.
+fn make_sure(own: Option<&'static Slot>, parts: Vec<Part>) {
+    let global = global();
+    let light = barrier::is_light();
+    let retirement = global.retirements.0.fetch_add(1, AcqRel) + 1;
+    if light && acknowledged_by_others(own, retirement) {
+        for (garbage, signal) in parts {
+            match own_section(own, signal) {
+                Some(section) => wait(garbage, vec![section]),
+                None => drop(garbage),
+            }
+        }
+        return;
+    }
+    let ids: Vec<(u64, Option<usize>)> = parts
+        .into_iter()
+        .map(|(garbage, signal)| (list_as_waiting(garbage), signal))
+        .collect();
+    let retirement = global.retirements.0.fetch_add(1, AcqRel) + 1;
+    if light && !barrier::run() {
+        // The kernel refused a barrier it had accepted to register: without
+        // it nothing is known of the other threads, so the garbage can never
+        // be proven unreachable. It stays listed, and is never dropped.
+        return;
+    }
+    for (id, signal) in ids {
+        // Under the lock: a send that collected before this scan is seen to
+        // have left; one that collects after it finds the sections.
+        let mut pending = global
+            .pending
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let sections = open_sections(signal, retirement);
+        let Some(index) = pending.waiting.iter().position(|waiting| waiting.id == id) else {
+            continue;
+        };
+        if sections.is_empty() {
+            let waiting = pending.waiting.swap_remove(index);
+            global.waiting.fetch_sub(1, Release);
+            drop(pending);
+            drop(waiting.garbage);
+        } else {
+            pending.waiting[index].sections = Some(sections);
+        }
+    }
+}
+
+/// This thread's open section, if it may read `signal` (any for `None`).
+fn own_section(own: Option<&'static Slot>, signal: Option<usize>) -> Option<(&'static Slot, u64)> {
+    let slot = own?;
+    let value = slot.value.load(Relaxed);
+    (value % 2 == 1 && slot.may_read(value, signal)).then_some((slot, value))
+}
+
+/// Whether a thread other than this one has a slot.
+fn others_registered(own: Option<&Slot>) -> bool {
+    let mut current = global().slots.load_seq_cst();
+    // SAFETY: the registry only holds leaked slots, never freed.
+    while let Some(slot) = unsafe { current.as_ref() } {
+        if own.is_none_or(|own| !ptr::eq(own, slot)) && slot.in_use.load_seq_cst() {
+            return true;
+        }
+        current = slot.next.load(Relaxed);
+    }
+    false
+}
+
+/// Waits, briefly, for every other thread to acknowledge `retirement`.
+fn acknowledged_by_others(own: Option<&Slot>, retirement: u64) -> bool {
+    let started = Instant::now();
+    loop {
+        let mut all = true;
+        let mut current = global().slots.load(Acquire);
+        // SAFETY: the registry only holds leaked slots, never freed.
+        while let Some(slot) = unsafe { current.as_ref() } {
+            let other = own.is_none_or(|own| !ptr::eq(own, slot));
+            if other && slot.in_use.load(Acquire) && slot.acknowledged.0.load(Acquire) < retirement
+            {
+                all = false;
+                break;
+            }
+            current = slot.next.load(Relaxed);
+        }
+        if all {
+            return true;
+        }
+        if started.elapsed() >= ACKNOWLEDGE_WITHIN {
+            return false;
+        }
+        core::hint::spin_loop();
+    }
+}
+
+/// Lists `garbage` as waiting, before the slots are scanned; returns its id.
+fn list_as_waiting(garbage: Vec<Box<dyn Send>>) -> u64 {
     let global = global();
     let mut pending = global
         .pending
         .lock()
         .unwrap_or_else(PoisonError::into_inner);
-    // Ask each section to collect as it leaves, then look again: a section
-    // that ended meanwhile either saw the request or is seen to be over.
-    for (slot, _) in &sections {
-        slot.wanted.store_seq_cst(true);
-    }
-    let sections: Vec<(&'static Slot, u64)> = sections
-        .into_iter()
-        .filter(|(slot, value)| slot.value.load_seq_cst() == *value)
-        .collect();
-    if sections.is_empty() {
-        drop(pending);
-        drop(garbage);
-        return;
-    }
-    pending.push(Waiting {
-        garbage: Box::new(garbage),
-        sections,
+    let id = pending.next_id;
+    pending.next_id += 1;
+    pending.waiting.push(Waiting {
+        id,
+        garbage,
+        sections: None,
     });
+    global.waiting.fetch_add(1, AcqRel);
+    id
 }
 
-/// The sections open right now that may read `signal`, or `None`.
-fn open_sections(signal: usize) -> Option<Vec<(&'static Slot, u64)>> {
+/// Lists garbage that waits for `sections`, which only this thread's
+/// leaving send will end: it sees the retirement count change.
+fn wait(garbage: Vec<Box<dyn Send>>, sections: Vec<(&'static Slot, u64)>) {
+    let global = global();
+    let mut pending = global
+        .pending
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    let id = pending.next_id;
+    pending.next_id += 1;
+    pending.waiting.push(Waiting {
+        id,
+        garbage,
+        sections: Some(sections),
+    });
+    global.waiting.fetch_add(1, AcqRel);
+    global.retirements.0.fetch_add(1, AcqRel);
+}
+
+/// The sections open now that may read `signal` (any signal for `None`)
+/// and did not acknowledge `retirement`.
+fn open_sections(signal: Option<usize>, retirement: u64) -> Vec<(&'static Slot, u64)> {
     let mut open = Vec::new();
     let mut current = global().slots.load(Acquire);
     // SAFETY: the registry only holds leaked slots, never freed.
     while let Some(slot) = unsafe { current.as_ref() } {
         let value = slot.value.load_seq_cst();
-        if value % 2 == 1 {
-            let reads = slot.signals.iter().any(|place| {
-                let named = place.load_seq_cst();
-                named == signal || named == EVERY_SIGNAL
-            });
-            // Each name was read while the section was still open, or the
-            // section is over: nothing to wait for then.
-            if reads && slot.value.load_seq_cst() == value {
-                open.push((slot, value));
-            }
+        if value % 2 == 1
+            && slot.acknowledged.0.load(Acquire) < retirement
+            && slot.may_read(value, signal)
+        {
+            open.push((slot, value));
         }
         current = slot.next.load(Relaxed);
     }
-    (!open.is_empty()).then_some(open)
+    open
 }
 
-/// Drops the garbage that no open section can read any more, one item at a
-/// time so that nothing is allocated and no destructor runs under the lock.
-#[cold]
-#[inline(never)]
-fn collect(own: &Slot) {
-    own.wanted.store(false, Relaxed);
-    let global = global();
-    loop {
-        let mut pending = global
-            .pending
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let ready = pending.iter().position(|waiting| {
-            waiting
-                .sections
-                .iter()
-                .all(|(slot, value)| slot.value.load(Acquire) != *value)
-        });
-        let Some(ready) = ready else { return };
-        let waiting = pending.swap_remove(ready);
-        drop(pending);
-        drop(waiting.garbage);
+/// The process-wide barrier of the light strategy.
+#[cfg(all(target_os = "linux", not(miri), not(loom)))]
+mod barrier {
+    use core::sync::atomic::AtomicBool;
+    use core::sync::atomic::Ordering::Relaxed;
+
+    const MEMBARRIER_CMD_QUERY: libc::c_int = 0;
+    const MEMBARRIER_CMD_PRIVATE_EXPEDITED: libc::c_int = 1 << 3;
+    const MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED: libc::c_int = 1 << 4;
+
+    static LIGHT: AtomicBool = AtomicBool::new(false);
+
+    /// Registers for the barrier before `main`, while the process has one
+    /// thread: registering later, with threads running, takes the kernel
+    /// tens of milliseconds.
+    #[used]
+    #[unsafe(link_section = ".init_array")]
+    static REGISTER: extern "C" fn() = register;
+
+    extern "C" fn register() {
+        let supported = membarrier(MEMBARRIER_CMD_QUERY);
+        let wanted = libc::c_long::from(
+            MEMBARRIER_CMD_PRIVATE_EXPEDITED | MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED,
+        );
+        if supported >= 0
+            && supported & wanted == wanted
+            && membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0
+        {
+            LIGHT.store(true, Relaxed);
+        }
+    }
+
+    fn membarrier(command: libc::c_int) -> libc::c_long {
+        // SAFETY: `membarrier(2)` takes a command, flags and a CPU id, and
+        // touches no memory of ours.
+        unsafe { libc::syscall(libc::SYS_membarrier, command, 0, 0) }
+    }
+
+    /// Whether sends announce with plain stores: set before `main`, never
+    /// changed afterwards.
+    pub(super) fn is_light() -> bool {
+        LIGHT.load(Relaxed)
+    }
+
+    /// A full memory barrier on every running thread of the process.
+    pub(super) fn run() -> bool {
+        membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0
+    }
+}
+
+/// No process-wide barrier here: sends announce with sequentially
+/// consistent stores.
+#[cfg(not(all(target_os = "linux", not(miri), not(loom))))]
+mod barrier {
+    pub(super) fn is_light() -> bool {
+        false
+    }
+
+    pub(super) fn run() -> bool {
+        true
     }
 }
