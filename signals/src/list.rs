@@ -12,7 +12,6 @@
 //! was published (a receiver disconnected or blocked mid-send).
 
 use core::any::{Any, TypeId};
-use core::marker::PhantomData;
 use core::ops::DerefMut;
 use core::ptr::{self, NonNull};
 use std::borrow::Cow;
@@ -42,8 +41,8 @@ struct ReadSide<S: Signature> {
     /// The live receivers in the low 32 bits, the mute guards in the high
     /// 32 bits: zero means that `send` takes the static path alone.
     state: AtomicU64,
-    /// Null while no receiver is connected.
-    snapshot: AtomicPtr<Snapshot<S>>,
+    /// The current snapshot's header, null while no receiver is connected.
+    snapshot: AtomicPtr<Item<S>>,
     /// How many entries are blocked, or disconnected but not yet dropped:
     /// while it is not zero, a send checks each entry's state before
     /// calling it.
@@ -54,8 +53,46 @@ const MUTED: u64 = 1 << 32;
 
 /// The connected receivers, by priority (highest first), then by connection
 /// order. Never changed once published.
-struct Snapshot<S: Signature> {
-    items: Box<[Item<S>]>,
+///
+/// One allocation: a header item, whose `count` says how many items follow
+/// it, then the items. A send reaches the first closure in two loads from
+/// the signal (snapshot pointer, item), as it would through a plain
+/// `Vec<Box<dyn Fn>>` behind a pointer.
+struct Snapshot<S: Signature>(Box<[Item<S>]>);
+
+impl<S: Signature> Snapshot<S> {
+    fn new(entries: &[Arc<Entry<S>>]) -> Self {
+        let header = Item {
+            function: None,
+            entry: NonNull::dangling(),
+            priority: 0,
+            count: u32::try_from(entries.len()).unwrap_or(u32::MAX),
+        };
+        Self(
+            core::iter::once(header)
+                .chain(entries.iter().map(Item::new))
+                .collect(),
+        )
+    }
+
+    /// The pointer sends load: to the header.
+    fn into_raw(self) -> *mut Item<S> {
+        Box::into_raw(self.0).cast::<Item<S>>()
+    }
+
+    /// Takes back a snapshot published with [`into_raw`](Self::into_raw).
+    ///
+    /// # Safety
+    ///
+    /// `header` came from `into_raw`, and nothing else owns it any more.
+    unsafe fn from_raw(header: *mut Item<S>) -> Self {
+        // SAFETY: `header` points to the first item of the boxed slice
+        // `into_raw` leaked, whose length is one more than its `count`.
+        unsafe {
+            let len = (*header).count as usize + 1;
+            Self(Box::from_raw(ptr::slice_from_raw_parts_mut(header, len)))
+        }
+    }
 }
 
 /// One receiver as a snapshot holds it: what a send needs, contiguous.
@@ -71,8 +108,11 @@ pub(crate) struct Item<S: Signature> {
     /// The closure of a plain receiver, owned by the entry; `None` for weak
     /// and sender-filtered receivers, which go through the entry.
     function: Option<NonNull<S::Dyn>>,
+    /// Dangling in the header.
     entry: NonNull<Entry<S>>,
     priority: i32,
+    /// In the header: how many items follow it.
+    count: u32,
 }
 
 // SAFETY: an `Item` is a pair of shared references, to an `Entry<S>` and
@@ -91,6 +131,7 @@ impl<S: Signature> Item<S> {
             },
             entry: NonNull::from(&**entry),
             priority: entry.priority,
+            count: 0,
         }
     }
 
@@ -116,11 +157,9 @@ impl<S: Signature> Item<S> {
 /// A snapshot and the reader section that keeps it alive.
 pub(crate) struct Pinned<'a, S: Signature> {
     shared: &'a Shared<S>,
-    snapshot: *const Snapshot<S>,
+    /// The snapshot's header, or null.
+    snapshot: *const Item<S>,
     _guard: ReadGuard,
-    /// Borrows the snapshot as `Shared` does: `Shared::drop` frees the
-    /// current one.
-    _shared: PhantomData<&'a Snapshot<S>>,
 }
 
 impl<S: Signature> Pinned<'_, S> {
@@ -129,8 +168,16 @@ impl<S: Signature> Pinned<'_, S> {
     pub(crate) fn items(&self) -> &[Item<S>] {
         // SAFETY: the snapshot was loaded inside `_guard`'s section, so it
         // is freed neither while the guard lives (`reader::retire`) nor
-        // while `Shared`, which `self` borrows, owns it.
-        unsafe { self.snapshot.as_ref() }.map_or(&[], |snapshot| &snapshot.items)
+        // while `Shared`, which `self` borrows, owns it. A non-null pointer
+        // is a header followed by `count` items (`Snapshot::into_raw`).
+        unsafe {
+            match self.snapshot.as_ref() {
+                None => &[],
+                Some(header) => {
+                    core::slice::from_raw_parts(self.snapshot.add(1), header.count as usize)
+                }
+            }
+        }
     }
 
     /// The call `item` makes for a send from a sender of type `O`, if any:
@@ -195,7 +242,7 @@ pub enum Target<'a, S: Signature, O: ?Sized + 'static> {
 /// What writers unlinked, dropped by [`reader::retire`] once no send can
 /// still read it.
 struct Retired<S: Signature> {
-    snapshot: Option<Box<Snapshot<S>>>,
+    snapshot: Option<Snapshot<S>>,
     /// Each one counted in `slow` when it was disconnected.
     removed: Vec<Arc<Entry<S>>>,
     shared: Weak<Shared<S>>,
@@ -259,7 +306,6 @@ impl<S: Signature> Shared<S> {
             shared: self,
             snapshot,
             _guard: guard,
-            _shared: PhantomData,
         }
     }
 
@@ -394,22 +440,20 @@ impl<S: Signature> Shared<S> {
 
     /// Publishes a snapshot of `entries`, with the writer lock held;
     /// returns the one it replaces.
-    fn publish(&self, entries: &[Arc<Entry<S>>]) -> Option<Box<Snapshot<S>>> {
+    fn publish(&self, entries: &[Arc<Entry<S>>]) -> Option<Snapshot<S>> {
         let snapshot = if entries.is_empty() {
             ptr::null_mut()
         } else {
-            Box::into_raw(Box::new(Snapshot {
-                items: entries.iter().map(Item::new).collect(),
-            }))
+            Snapshot::new(entries).into_raw()
         };
         let old = self.read.snapshot.swap_seq_cst(snapshot);
-        // SAFETY: every non-null snapshot pointer comes from `Box::into_raw`
+        // SAFETY: every non-null snapshot pointer comes from `into_raw`
         // above, and the swap took this one out of `self`: nothing else
         // owns it. Sends may still read it until `retire` says otherwise.
-        (!old.is_null()).then(|| unsafe { Box::from_raw(old) })
+        (!old.is_null()).then(|| unsafe { Snapshot::from_raw(old) })
     }
 
-    fn retire(self: &Arc<Self>, snapshot: Option<Box<Snapshot<S>>>, removed: Vec<Arc<Entry<S>>>) {
+    fn retire(self: &Arc<Self>, snapshot: Option<Snapshot<S>>, removed: Vec<Arc<Entry<S>>>) {
         if snapshot.is_none() && removed.is_empty() {
             return;
         }
@@ -436,9 +480,9 @@ impl<S: Signature> Drop for Shared<S> {
         // borrows the signal that owns this `Arc`.
         let snapshot = self.read.snapshot.swap(ptr::null_mut(), Relaxed);
         if !snapshot.is_null() {
-            // SAFETY: the pointer came from `Box::into_raw` in `publish`,
-            // and only `Shared` owns the current snapshot.
-            drop(unsafe { Box::from_raw(snapshot) });
+            // SAFETY: the pointer came from `into_raw` in `publish`, and only
+            // `Shared` owns the current snapshot.
+            drop(unsafe { Snapshot::from_raw(snapshot) });
         }
     }
 }

@@ -108,9 +108,11 @@ const BATCH: usize = 32;
 /// hold a reference to any slot at any time.
 #[repr(C, align(128))]
 struct Slot {
-    /// Odd while the owner is inside a send; written by the owner only, and
-    /// only ever incremented, so that a value names one section.
-    value: AtomicU64,
+    /// How many sends the owner is inside: zero outside any. Written by the
+    /// owner only; writers only tell zero from the rest. The outermost send
+    /// stores constants (one, then zero), so that consecutive sends do not
+    /// wait on each other's stores.
+    depth: AtomicUsize,
     /// The signals the open section reads (the addresses of their lists):
     /// the outermost send's first, then those of nested sends of other
     /// signals, zero where unused; [`EVERY_SIGNAL`] in the last place once
@@ -150,12 +152,15 @@ struct Pending {
     next_id: u64,
 }
 
-/// Garbage, and the sections it waits for: each slot, and the odd value it
-/// held. `None` until the writer has scanned the slots.
+/// Garbage, and the sections it waits for: the slots that were inside a
+/// send and had not acknowledged `retirement`. `None` until the writer has
+/// scanned the slots. A section is over once its slot is seen at depth
+/// zero, or acknowledging `retirement` (a send acknowledges as it leaves).
 struct Waiting {
     id: u64,
     garbage: Vec<Box<dyn Send>>,
-    sections: Option<Vec<(&'static Slot, u64)>>,
+    retirement: u64,
+    sections: Option<Vec<&'static Slot>>,
 }
 
 /// The initial state, spelled once for the `static` and for loom.
@@ -201,7 +206,7 @@ impl Drop for Owner {
         let _ = LOCAL.try_with(|local| local.set(ptr::null()));
         // A section still open here belongs to a leaked guard: keep the slot
         // forever rather than let another thread reuse an odd slot.
-        if slot.value.load(Relaxed) % 2 == 0 {
+        if slot.depth.load(Relaxed) == 0 {
             slot.in_use.store(false, Release);
         }
     }
@@ -232,12 +237,13 @@ impl Slot {
     /// Stores one of the owner's announcements, ordered before the loads
     /// that follow it (see the module's proof).
     #[inline]
-    fn announce(&self, place: &AtomicU64, value: u64) {
+    fn announce(&self, depth: usize) {
+        let place = &self.depth;
         if self.light {
-            place.store(value, Release);
+            place.store(depth, Release);
             compiler_fence(core::sync::atomic::Ordering::SeqCst);
         } else {
-            place.store_seq_cst(value);
+            place.store_seq_cst(depth);
         }
     }
 
@@ -251,16 +257,23 @@ impl Slot {
         }
     }
 
-    /// Whether the section that held `value` may read `signal` (any signal
-    /// for `None`), as far as a writer can tell now.
-    fn may_read(&self, value: u64, signal: Option<usize>) -> bool {
+    /// Whether the section open now may read `signal` (any signal for
+    /// `None`), as far as a writer can tell.
+    fn may_read(&self, signal: Option<usize>) -> bool {
         let names = self.signals.iter().any(|place| {
             let named = place.load_seq_cst();
             named != 0 && signal.is_none_or(|signal| named == signal || named == EVERY_SIGNAL)
         });
-        // Each name was read while the section was still open, or the
-        // section is over.
-        names && self.value.load_seq_cst() == value
+        // The names were read while a section was open (a later section's
+        // names are stored after the earlier section ended), or the section
+        // is over now.
+        names && self.depth.load_seq_cst() != 0
+    }
+
+    /// Whether the section that was open when a writer looked, before
+    /// `retirement`, is over.
+    fn has_left(&self, retirement: u64) -> bool {
+        self.depth.load(Acquire) == 0 || self.acknowledged.0.load(Acquire) >= retirement
     }
 }
 
@@ -270,8 +283,8 @@ impl Slot {
 /// Not `Send`: the section belongs to the thread's slot.
 pub(crate) struct ReadGuard {
     slot: &'static Slot,
-    /// Whether this guard opened the section (the outermost send).
-    outermost: bool,
+    /// The depth before this send: zero for the outermost one.
+    depth: usize,
     _not_send: PhantomData<*const ()>,
 }
 
@@ -285,20 +298,22 @@ pub(crate) fn enter(signal: usize) -> ReadGuard {
         Some(slot) => slot,
         None => register(),
     };
-    let value = slot.value.load(Relaxed); // only this thread writes it
-    let outermost = value % 2 == 0;
-    if outermost {
-        // Published by the odd value, which writers load first; a release,
-        // so that a writer that reads it from a later section also sees
-        // that this one has ended.
+    let depth = slot.depth.load(Relaxed); // only this thread writes it
+    if depth == 0 {
+        // Published by the depth, which writers load first; a release, so
+        // that a writer that reads it from a later section also sees that
+        // this one has ended.
         slot.signals[0].store(signal, Release);
-        slot.announce(&slot.value, value + 1);
-    } else if slot.signals[0].load(Relaxed) != signal {
-        nest(slot, signal);
+        slot.announce(1);
+    } else {
+        slot.depth.store(depth + 1, Relaxed);
+        if slot.signals[0].load(Relaxed) != signal {
+            nest(slot, signal);
+        }
     }
     ReadGuard {
         slot,
-        outermost,
+        depth,
         _not_send: PhantomData,
     }
 }
@@ -321,12 +336,12 @@ fn nest(slot: &Slot, signal: usize) {
 impl Drop for ReadGuard {
     #[inline]
     fn drop(&mut self) {
-        if !self.outermost {
+        let slot = self.slot;
+        if self.depth != 0 {
+            slot.depth.store(self.depth, Relaxed);
             return;
         }
-        let slot = self.slot;
-        let value = slot.value.load(Relaxed);
-        slot.announce(&slot.value, value + 1);
+        slot.announce(0);
         if slot.signals[1].load(Relaxed) != 0 {
             forget_nested(slot);
         }
@@ -371,7 +386,7 @@ fn collect() {
             waiting.sections.as_ref().is_some_and(|sections| {
                 sections
                     .iter()
-                    .all(|(slot, value)| slot.value.load(Acquire) != *value)
+                    .all(|slot| slot.has_left(waiting.retirement))
             })
         });
         let Some(ready) = ready else { return };
@@ -400,7 +415,7 @@ fn register() -> &'static Slot {
         current = slot.next.load(Relaxed);
     }
     let slot: &'static Slot = Box::leak(Box::new(Slot {
-        value: AtomicU64::new(0),
+        depth: AtomicUsize::new(0),
         signals: core::array::from_fn(|_| AtomicUsize::new(0)),
         light: barrier::is_light(),
         acknowledged: Line(AtomicU64::new(0)),
@@ -466,8 +481,8 @@ pub(crate) fn retire<G: Send + 'static>(signal: usize, kind: Garbage, garbage: G
     let garbage: Box<dyn Send> = Box::new(garbage);
     if !others_registered(own) {
         // Only this thread can be reading, and it sees its own slot.
-        match own_section(own, Some(signal)) {
-            Some(section) => wait(vec![garbage], vec![section]),
+        match own.filter(|slot| slot.may_read(Some(signal))) {
+            Some(slot) => wait_for_own(slot, vec![garbage]),
             None => drop(garbage),
         }
         return;
@@ -506,8 +521,8 @@ fn make_sure(own: Option<&'static Slot>, parts: Vec<Part>) {
     let retirement = global.retirements.0.fetch_add(1, AcqRel) + 1;
     if light && acknowledged_by_others(own, retirement) {
         for (garbage, signal) in parts {
-            match own_section(own, signal) {
-                Some(section) => wait(garbage, vec![section]),
+            match own.filter(|slot| slot.may_read(signal)) {
+                Some(slot) => wait_for_own(slot, garbage),
                 None => drop(garbage),
             }
         }
@@ -541,16 +556,11 @@ fn make_sure(own: Option<&'static Slot>, parts: Vec<Part>) {
             drop(pending);
             drop(waiting.garbage);
         } else {
-            pending.waiting[index].sections = Some(sections);
+            let waiting = &mut pending.waiting[index];
+            waiting.retirement = retirement;
+            waiting.sections = Some(sections);
         }
     }
-}
-
-/// This thread's open section, if it may read `signal` (any for `None`).
-fn own_section(own: Option<&'static Slot>, signal: Option<usize>) -> Option<(&'static Slot, u64)> {
-    let slot = own?;
-    let value = slot.value.load(Relaxed);
-    (value % 2 == 1 && slot.may_read(value, signal)).then_some((slot, value))
 }
 
 /// Whether a thread other than this one has a slot.
@@ -604,15 +614,17 @@ fn list_as_waiting(garbage: Vec<Box<dyn Send>>) -> u64 {
     pending.waiting.push(Waiting {
         id,
         garbage,
+        retirement: 0,
         sections: None,
     });
     global.waiting.fetch_add(1, AcqRel);
     id
 }
 
-/// Lists garbage that waits for `sections`, which only this thread's
-/// leaving send will end: it sees the retirement count change.
-fn wait(garbage: Vec<Box<dyn Send>>, sections: Vec<(&'static Slot, u64)>) {
+/// Lists garbage that waits for this thread's open section, which this
+/// thread's outermost send ends: it sees the retirement count change, and
+/// collects.
+fn wait_for_own(own: &'static Slot, garbage: Vec<Box<dyn Send>>) {
     let global = global();
     let mut pending = global
         .pending
@@ -620,28 +632,28 @@ fn wait(garbage: Vec<Box<dyn Send>>, sections: Vec<(&'static Slot, u64)>) {
         .unwrap_or_else(PoisonError::into_inner);
     let id = pending.next_id;
     pending.next_id += 1;
+    let retirement = global.retirements.0.fetch_add(1, AcqRel) + 1;
     pending.waiting.push(Waiting {
         id,
         garbage,
-        sections: Some(sections),
+        retirement,
+        sections: Some(vec![own]),
     });
     global.waiting.fetch_add(1, AcqRel);
-    global.retirements.0.fetch_add(1, AcqRel);
 }
 
-/// The sections open now that may read `signal` (any signal for `None`)
-/// and did not acknowledge `retirement`.
-fn open_sections(signal: Option<usize>, retirement: u64) -> Vec<(&'static Slot, u64)> {
+/// The slots inside a send now that may read `signal` (any signal for
+/// `None`) and did not acknowledge `retirement`.
+fn open_sections(signal: Option<usize>, retirement: u64) -> Vec<&'static Slot> {
     let mut open = Vec::new();
     let mut current = global().slots.load(Acquire);
     // SAFETY: the registry only holds leaked slots, never freed.
     while let Some(slot) = unsafe { current.as_ref() } {
-        let value = slot.value.load_seq_cst();
-        if value % 2 == 1
+        if slot.depth.load_seq_cst() != 0
             && slot.acknowledged.0.load(Acquire) < retirement
-            && slot.may_read(value, signal)
+            && slot.may_read(signal)
         {
-            open.push((slot, value));
+            open.push(slot);
         }
         current = slot.next.load(Relaxed);
     }
