@@ -1,7 +1,8 @@
 //! `signals` next to the floors and to peer crates, in one run: emit,
-//! connect, disconnect, construct/destruct, the combined operation, and two
-//! threads. `scripts/bench-report.sh` runs this and the allocation counts
-//! and writes the markdown table.
+//! connect, disconnect, construct/destruct and the combined operation. Two
+//! threads at once are measured by `benches/rounds.rs`, which starts both
+//! at a barrier and reports what each got done. `scripts/bench-report.sh`
+//! runs these and the allocation counts and writes the markdown table.
 
 mod common;
 
@@ -9,8 +10,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use common::{
-    Bus, Crowd, Owner, Unprotected, WEIGHTS, boxed_receivers, each_bus, filtered, floor,
-    measure_with_other_thread, read, send_static, static_8, weigh,
+    Bus, Crowd, Owner, Unprotected, WEIGHTS, boxed_receivers, each_bus, filtered, floor, read,
+    send_static, static_8, weigh,
 };
 use criterion::measurement::WallTime;
 use criterion::{Bencher, BenchmarkGroup, BenchmarkId, Criterion, criterion_group, criterion_main};
@@ -227,70 +228,11 @@ fn combined<B: Bus>(group: &mut BenchmarkGroup<'_, WallTime>) {
     );
 }
 
-fn threads(c: &mut Criterion) {
-    let mut group = c.benchmark_group("threads");
-    for count in [1, 16] {
-        each_bus!(two_threads_emit(&mut group, count));
-        let boxed = boxed_receivers(count);
-        measure_with_other_thread(
-            &mut group,
-            BenchmarkId::new("2 threads emit: floor: Vec<Box<dyn Fn>>", count),
-            || {
-                for receiver in &boxed {
-                    receiver(black_box(7));
-                }
-            },
-            || {
-                for receiver in &boxed {
-                    receiver(black_box(7));
-                }
-            },
-        );
-        send_static(count, 7);
-        measure_with_other_thread(
-            &mut group,
-            BenchmarkId::new("2 threads emit: signals (static)", count),
-            || send_static(count, black_box(7)),
-            || send_static(count, black_box(7)),
-        );
-        each_bus!(emit_while_connecting(&mut group, count));
-    }
-    group.finish();
-}
-
-/// Per-emit time on this thread while another thread emits the same signal.
-fn two_threads_emit<B: Bus>(group: &mut BenchmarkGroup<'_, WallTime>, count: usize) {
-    let bus = B::new();
-    let _handles: Vec<B::Handle> = (0..count).map(|index| bus.connect(index)).collect();
-    measure_with_other_thread(
-        group,
-        BenchmarkId::new(format!("2 threads emit: {}", B::NAME), count),
-        || bus.emit(black_box(7)),
-        || bus.emit(black_box(7)),
-    );
-}
-
-/// Per-emit time while another thread connects and disconnects a receiver
-/// in a loop.
-fn emit_while_connecting<B: Bus>(group: &mut BenchmarkGroup<'_, WallTime>, count: usize) {
-    let bus = B::new();
-    let _handles: Vec<B::Handle> = (0..count).map(|index| bus.connect(index)).collect();
-    measure_with_other_thread(
-        group,
-        BenchmarkId::new(
-            format!("emit while another thread connects: {}", B::NAME),
-            count,
-        ),
-        || bus.emit(black_box(7)),
-        || bus.disconnect(bus.connect(count)),
-    );
-}
-
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2));
-    targets = emit, connect_disconnect, lifecycle, threads
+    targets = emit, connect_disconnect, lifecycle
 }
 criterion_main!(benches);

@@ -8,10 +8,14 @@
 //!   and once it is dropped its receiver goes away by itself.
 //! - The status bar is connected for a scope only, and is muted while a
 //!   batch of changes is applied.
+//! - An autosave thread receives titles over a channel and stops when the
+//!   channel closes: `disconnect_all()` drops the closure that held the
+//!   channel's sender before it returns, so the thread ends at once.
 //!
 //! Run with `cargo run --example model_view`.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, mpsc};
+use std::thread;
 
 use signals::{ConnectOptions, signal};
 
@@ -85,6 +89,20 @@ fn main() {
         });
     }
 
+    // An autosave thread, fed through a channel; it ends once the channel
+    // closes, that is once the closure holding the sender is dropped.
+    let (titles, saved) = mpsc::channel::<String>();
+    let autosave = thread::spawn(move || {
+        let saved: Vec<String> = saved.iter().collect();
+        println!("[autosave] stopped after saving {saved:?}");
+        saved
+    });
+    groceries
+        .title_changed
+        .connect(move |_old: &str, new: &str| {
+            let _ = titles.send(new.to_owned());
+        });
+
     groceries.set_title("Groceries");
     {
         let _status = groceries
@@ -110,10 +128,17 @@ fn main() {
 
     println!("rendered: {:?}", view.rendered.lock().unwrap());
     drop(view);
-    groceries.set_title("Shopping"); // the view is gone: nobody renders
+    groceries.set_title("Shopping"); // the view is gone: only autosave runs
     println!(
         "title receivers once the view is dropped: {}",
         groceries.title_changed.receivers().len()
     );
+
+    // Closing time: every runtime receiver goes, and with it the autosave
+    // channel's sender, so the autosave thread ends now.
+    let removed = groceries.title_changed.disconnect_all();
+    println!("disconnected {removed} title receiver(s)");
+    let saved = autosave.join().expect("the autosave thread ends");
+    assert_eq!(saved, ["Groceries", "Shopping"]);
     println!("items: {:?}", groceries.items);
 }

@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# Runs the peer benchmarks (benches/peers.rs, criterion) and the allocation
-# counts (benches/allocations.rs), then writes BENCHMARKS.md: nanoseconds
-# per operation, ratios to the floors and to signals, allocations.
-# Takes about ten minutes (plus a minute of callgrind, if valgrind is
-# installed); `--report-only` rewrites the table from the last
-# run's results.
+# Runs the peer benchmarks (benches/peers.rs, criterion), the rounds of
+# benches/rounds.rs (medians of interleaved rounds, two threads started at a
+# barrier) and the allocation counts (benches/allocations.rs), then writes
+# BENCHMARKS.md: nanoseconds per operation, ratios to the floors and to
+# signals, the runtime's targets, allocations. Takes about ten minutes
+# (plus a minute of callgrind, if valgrind is installed); `--report-only`
+# rewrites the report from the last run's results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" != "--report-only" ]; then
     cargo bench --bench peers
+    cargo bench --bench rounds 2>/dev/null > target/bench-rounds.tsv
 fi
 cargo bench --bench allocations 2>/dev/null > target/bench-allocations.tsv
-python3 scripts/bench_report.py target/criterion target/bench-allocations.tsv > BENCHMARKS.md
+python3 scripts/bench_report.py target/criterion target/bench-allocations.tsv \
+    target/bench-rounds.tsv > BENCHMARKS.md
 if command -v valgrind >/dev/null; then
     {
         echo "## Instructions per emit"

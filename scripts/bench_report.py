@@ -1,6 +1,6 @@
 """Joins criterion's results and the allocation counts into BENCHMARKS.md.
 
-Usage: bench_report.py CRITERION_DIR ALLOCATIONS_TSV > BENCHMARKS.md
+Usage: bench_report.py CRITERION_DIR ALLOCATIONS_TSV ROUNDS_TSV > BENCHMARKS.md
 """
 
 import datetime
@@ -38,6 +38,21 @@ def load_allocations(path):
     return allocations
 
 
+def load_rounds(path):
+    """{(table, case, receivers): [values]} from benches/rounds.rs."""
+    rounds = {}
+    for line in pathlib.Path(path).read_text().splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 4:
+            values = [] if parts[0] == "strategy" else [float(value) for value in parts[3:]]
+            rounds[(parts[0], parts[1], parts[2])] = values
+    return rounds
+
+
+def check(met):
+    return "met" if met else "**missed**"
+
+
 def ns(value):
     if value is None:
         return "–"
@@ -72,6 +87,7 @@ def machine():
 def main():
     times = load_times(sys.argv[1])
     allocations = load_allocations(sys.argv[2])
+    rounds = load_rounds(sys.argv[3])
     t = lambda group, function, parameter: times.get((group, function, str(parameter)))
     a = lambda group, function, parameter: allocations.get((group, function, str(parameter)))
     out = []
@@ -89,7 +105,7 @@ def main():
     w("## Emit\n")
     w("| contender | " + " | ".join(f"{n} receiver{'s' if n > 1 else ''}" for n in counts) + " | allocations per emit |")
     w("|---|" + "---:|" * len(counts) + "---:|")
-    rows = ["floor: direct calls", FN_FLOOR, BOX_FLOOR, SIGNALS_STATIC, SIGNALS_RUNTIME] + PEERS
+    rows = ["floor: direct calls", FN_FLOOR, BOX_FLOOR, "floor: unprotected snapshot", SIGNALS_STATIC, SIGNALS_RUNTIME] + PEERS
     for row in rows:
         cells = []
         for n in counts:
@@ -156,27 +172,84 @@ def main():
     w("")
 
     w("## Threads\n")
-    w("Per-emit time on one thread while a second thread emits the same signal, or")
-    w("connects and disconnects a receiver in a loop; in parentheses for `signals` and")
-    w("the floor, the time over the same emit on one thread alone.\n")
-    w("| contender | 2 threads emit, 1 receiver | 2 threads emit, 16 | emit while connecting, 1 | emit while connecting, 16 |")
+    w("From `benches/rounds.rs`: both threads start at a barrier and run for the same")
+    w("20 ms window; each table cell is the median of the rounds, every case running")
+    w("once per round in a rotated order. *2 threads emit*: ns per emit on one thread")
+    w("while a second thread emits the same signal. *While connecting*: ns per emit")
+    w("while a second thread connects and disconnects a receiver in a loop, and how")
+    w("many of those pairs per second that thread got done: a design that starves")
+    w("its writer would look fast to its sender.\n")
+    w("| contender | 2 threads emit, 1 receiver | 2 threads emit, 16 | while connecting, 1: emit / writer pairs per s | while connecting, 16 |")
     w("|---|---:|---:|---:|---:|")
-    for row in [BOX_FLOOR, SIGNALS_STATIC, SIGNALS_RUNTIME] + PEERS:
+    def r(table, case, receivers, index=0):
+        values = rounds.get((table, case, str(receivers)))
+        return values[index] if values else None
+    def rate(value):
+        return "–" if value is None else (f"{value / 1e6:.2f} M" if value >= 1e6 else f"{value / 1e3:.0f} k")
+    for row in [BOX_FLOOR, SIGNALS_RUNTIME] + PEERS:
         cells = []
         for n in [1, 16]:
-            value = t("threads", f"2 threads emit: {row}", n)
+            value = r("2 threads emit", row, n)
             if row in PEERS:
-                cells.append(ns(value) + ratio(value, t("threads", f"2 threads emit: {SIGNALS_RUNTIME}", n)))
+                cells.append(ns(value) + ratio(value, r("2 threads emit", SIGNALS_RUNTIME, n)))
             else:
-                cells.append(ns(value) + ratio(value, t("emit", row, n)))
+                cells.append(ns(value) + ratio(value, r("emit", row, n)))
         for n in [1, 16]:
-            value = t("threads", f"emit while another thread connects: {row}", n)
-            if row in PEERS:
-                cells.append(ns(value) + ratio(value, t("threads", f"emit while another thread connects: {SIGNALS_RUNTIME}", n)))
+            value = r("emit while another thread connects", row, n)
+            pairs = r("emit while another thread connects", row, n, 1)
+            if row == BOX_FLOOR:
+                cells.append("")
             else:
-                cells.append(ns(value))
+                cells.append(f"{ns(value)} / {rate(pairs)}")
         w(f"| {row} | " + " | ".join(cells) + " |")
     w("")
+    w("In parentheses: for a peer, its time over `signals`; for `signals` and the floor,")
+    w("the time over the same emit on one thread alone (same run of rounds).\n")
+
+    w("## Targets of the runtime core\n")
+    w("Checked against `benches/rounds.rs` (medians of rounds, one run), in ns:\n")
+    w("| target | measured | |")
+    w("|---|---|---|")
+    unprotected = r("emit", "floor: unprotected snapshot", 1)
+    runtime_1 = r("emit", SIGNALS_RUNTIME, 1)
+    signals2_1 = r("emit", "signals2", 1)
+    runtime_16 = r("emit", SIGNALS_RUNTIME, 16)
+    boxed_16 = r("emit", BOX_FLOOR, 16)
+    both_1 = r("2 threads emit", SIGNALS_RUNTIME, 1)
+    both_signals2_1 = r("2 threads emit", "signals2", 1)
+    both_16 = r("2 threads emit", SIGNALS_RUNTIME, 16)
+    churn_1 = r("emit while another thread connects", SIGNALS_RUNTIME, 1)
+    churn_rwlock_1 = r("emit while another thread connects", "RwLock<Vec<Arc<dyn Fn>>>", 1)
+    churn_16 = r("emit while another thread connects", SIGNALS_RUNTIME, 16)
+    churn_rwlock_16 = r("emit while another thread connects", "RwLock<Vec<Arc<dyn Fn>>>", 16)
+    churn_pairs = min(r("emit while another thread connects", SIGNALS_RUNTIME, n, 1) or 0 for n in [1, 16])
+    pair = r("connect + disconnect", SIGNALS_RUNTIME, 16)
+    combined = r("combined", SIGNALS_RUNTIME, 16)
+    combined_signals2 = r("combined", "signals2", 16)
+    def row(target, measured, met):
+        w(f"| {target} | {measured} | {check(met)} |")
+    if None not in (unprotected, runtime_1, signals2_1, runtime_16, boxed_16, both_1, both_signals2_1, both_16,
+                    churn_1, churn_rwlock_1, churn_16, churn_rwlock_16, pair, combined, combined_signals2):
+        row("1 runtime receiver: ≥ 2.2× faster than `signals2`",
+            f"{runtime_1:.2f} against {signals2_1:.2f}: {signals2_1 / runtime_1:.1f}×", signals2_1 / runtime_1 >= 2.2)
+        row("1 runtime receiver: ≤ 2.5× the unprotected floor",
+            f"{runtime_1:.2f} against {unprotected:.2f}: {runtime_1 / unprotected:.2f}×", runtime_1 / unprotected <= 2.5)
+        row("16 runtime receivers: ≤ 1.15× `Vec<Box<dyn Fn>>`",
+            f"{runtime_16:.1f} against {boxed_16:.1f}: {runtime_16 / boxed_16:.2f}×", runtime_16 / boxed_16 <= 1.15)
+        row("2 threads, 1 receiver: ≥ 20× faster than `signals2`",
+            f"{both_1:.2f} against {both_signals2_1:.1f}: {both_signals2_1 / both_1:.0f}×", both_signals2_1 / both_1 >= 20)
+        row("2 threads, 16 receivers: ≤ 1.2× one thread",
+            f"{both_16:.1f} against {runtime_16:.1f}: {both_16 / runtime_16:.2f}×", both_16 / runtime_16 <= 1.2)
+        row("send while another thread connects: faster than the `RwLock` bus",
+            f"1: {churn_1:.1f} against {churn_rwlock_1:.1f}; 16: {churn_16:.1f} against {churn_rwlock_16:.1f}",
+            churn_1 < churn_rwlock_1 and churn_16 < churn_rwlock_16)
+        row("connect + disconnect: ≤ 300 ns alone", f"{pair:.0f}", pair <= 300)
+        row("connect + disconnect: ≥ 300 k pairs/s while another thread sends", f"{rate(churn_pairs)}", churn_pairs >= 300e3)
+        row("combined (16): no slower than `signals2`", f"{combined:.0f} against {combined_signals2:.0f}", combined <= combined_signals2)
+    w("")
+    strategy = [key[1] for key in rounds if key[0] == "strategy"]
+    if strategy:
+        w(f"Read side in this run: {strategy[0]}.\n")
     print("\n".join(out))
 
 

@@ -58,7 +58,15 @@ const MUTED: u64 = 1 << 32;
 /// it, then the items. A send reaches the first closure in two loads from
 /// the signal (snapshot pointer, item), as it would through a plain
 /// `Vec<Box<dyn Fn>>` behind a pointer.
-struct Snapshot<S: Signature>(Box<[Item<S>]>);
+///
+/// Owned through a raw pointer, not a `Box`: a send may still hold
+/// references into a snapshot that was just unlinked, and a `Box` would
+/// claim it exclusively. It becomes a `Box` again only to be freed, when no
+/// send can read it.
+struct Snapshot<S: Signature>(NonNull<Item<S>>);
+
+// SAFETY: a snapshot owns its items, which are `Send` (see `Item`).
+unsafe impl<S: Signature> Send for Snapshot<S> {}
 
 impl<S: Signature> Snapshot<S> {
     fn new(entries: &[Arc<Entry<S>>]) -> Self {
@@ -68,16 +76,18 @@ impl<S: Signature> Snapshot<S> {
             priority: 0,
             count: u32::try_from(entries.len()).unwrap_or(u32::MAX),
         };
-        Self(
-            core::iter::once(header)
-                .chain(entries.iter().map(Item::new))
-                .collect(),
-        )
+        let items: Box<[Item<S>]> = core::iter::once(header)
+            .chain(entries.iter().map(Item::new))
+            .collect();
+        // SAFETY: `Box::into_raw` never returns null.
+        Self(unsafe { NonNull::new_unchecked(Box::into_raw(items).cast::<Item<S>>()) })
     }
 
     /// The pointer sends load: to the header.
     fn into_raw(self) -> *mut Item<S> {
-        Box::into_raw(self.0).cast::<Item<S>>()
+        let header = self.0.as_ptr();
+        core::mem::forget(self);
+        header
     }
 
     /// Takes back a snapshot published with [`into_raw`](Self::into_raw).
@@ -86,11 +96,21 @@ impl<S: Signature> Snapshot<S> {
     ///
     /// `header` came from `into_raw`, and nothing else owns it any more.
     unsafe fn from_raw(header: *mut Item<S>) -> Self {
-        // SAFETY: `header` points to the first item of the boxed slice
-        // `into_raw` leaked, whose length is one more than its `count`.
+        // SAFETY: `into_raw` never returns null.
+        Self(unsafe { NonNull::new_unchecked(header) })
+    }
+}
+
+impl<S: Signature> Drop for Snapshot<S> {
+    fn drop(&mut self) {
+        let header = self.0.as_ptr();
+        // SAFETY: `header` is the first item of the boxed slice that `new`
+        // leaked, whose length is one more than its `count`; a snapshot is
+        // dropped only when no send can read it any more (by `Shared::drop`,
+        // or by `reader::retire`), so nothing else refers to it.
         unsafe {
             let len = (*header).count as usize + 1;
-            Self(Box::from_raw(ptr::slice_from_raw_parts_mut(header, len)))
+            drop(Box::from_raw(ptr::slice_from_raw_parts_mut(header, len)));
         }
     }
 }

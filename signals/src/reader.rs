@@ -1,12 +1,12 @@
 //! Safe reclamation for the runtime receiver lists: per-thread reader
 //! slots.
 //!
-//! A send announces itself by making its thread's slot odd, with the signal
-//! it reads beside it, and even again when it leaves: plain stores to a
-//! cache line that only its thread writes. It never waits. A writer that
-//! unlinked something from a signal (an old snapshot, a disconnected
-//! receiver) hands it to [`retire`], which drops it as soon as no send of
-//! that signal can still read it:
+//! A send announces itself by setting its thread's slot to a non-zero
+//! depth, with the signal it reads beside it, and back to zero when it
+//! leaves: plain stores to a cache line that only its thread writes. It
+//! never waits. A writer that unlinked something from a signal (an old
+//! snapshot, a disconnected receiver) hands it to [`retire`], which drops it
+//! as soon as no send of that signal can still read it:
 //!
 //! - at once, if no other thread has a slot, or if every other thread has
 //!   acknowledged the retirement: a send acknowledges as it leaves, so a
@@ -29,7 +29,10 @@
 //!   running issues `membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED)`, which
 //!   runs a full memory barrier on every thread of the process that is
 //!   running. A thread that is not running has passed a context switch,
-//!   which is one too.
+//!   which is one too. The barrier interrupts running threads (microseconds
+//!   each), so writers first give sending threads a microsecond to
+//!   acknowledge: a thread that is sending answers within one send, and
+//!   writers then need no barrier at all.
 //! - **Fenced** (elsewhere, under miri and loom, or when `membarrier` is
 //!   refused): a send's stores are sequentially consistent, and writers need
 //!   no barrier.
@@ -39,40 +42,44 @@
 //!
 //! # Why it is correct
 //!
-//! A send stores its slot's odd value and then loads the snapshot pointer;
-//! a writer swaps the snapshot pointer, then makes sure of what every other
-//! thread did: either each thread acknowledged the retirement (it loaded
-//! the retirement count after the swap, with acquire, so its later sends see
-//! the new snapshot and its earlier ones have ended, published by the
+//! A send stores its slot's depth and then loads the snapshot pointer; a
+//! writer swaps the snapshot pointer, then makes sure of what every other
+//! thread did: either each thread acknowledged the retirement (it loaded the
+//! retirement count after the swap, with acquire, so its later sends see the
+//! new snapshot and its earlier ones have ended, published by the
 //! acknowledgement's release), or the writer issued the barrier and then
 //! loads every slot. With the barrier, the send's store comes before the
 //! barrier on its thread, and the writer sees it, or after, and then the
 //! send's snapshot load sees the swap. The fenced strategy gets the same
 //! from the single total order of sequentially consistent accesses (under
 //! loom: release stores and acquire loads with `SeqCst` fences, which loom
-//! models). A slot's value only ever grows, so "the slot no longer holds the
-//! odd value `v`" means that section is over; its stores are releases and
-//! the checks acquires, so everything the section read happens before the
-//! drop.
+//! models). A section the writer saw open is over once its slot is seen at
+//! depth zero (any later zero: the store is a release, the check an
+//! acquire, so everything the section read happens before the drop) or has
+//! acknowledged the retirement, which a send does only as it leaves.
 //!
-//! The signals beside the value are stored before the odd value, so a
-//! writer that sees the odd value sees them too; it then loads the value
-//! again, and a section whose value changed meanwhile is over. A nested send
-//! of another signal adds that signal before its snapshot load, ordered like
-//! the odd value; the names are cleared with release stores after the
-//! section ends, so a writer that reads a cleared name also sees the end.
+//! The signals beside the depth are stored before it, so a writer that
+//! sees the depth sees them too, or those of a later section; it then loads
+//! the depth again, and a section that ended meanwhile needs nothing. A
+//! nested send of another signal adds that signal before its snapshot load,
+//! ordered like the depth; the names are cleared with release stores after
+//! the section ends, so a writer that reads a cleared name also sees the
+//! end.
 //!
 //! Garbage that has to wait is first listed as waiting, then the retirement
 //! count is bumped, then comes the barrier and the scan. A send that leaves
 //! after the barrier therefore sees the new count and the waiting garbage,
 //! and looks at it under the lock of the list: before the writer's scan
-//! (which then sees the send's even value, through the lock) or after it
+//! (which then sees the send's zero depth, through the lock) or after it
 //! (and then it finds the garbage waiting for its own section, and drops
 //! it). A send that left before the barrier is seen to have left.
 //!
 //! Nested sends on one thread share one section: only the outermost send
-//! stores. A receiver that disconnects itself mid-send therefore finds its
-//! own slot odd, and its closure is dropped when the outermost send leaves.
+//! announces. A receiver that disconnects itself mid-send therefore finds
+//! its own section open, and its closure is dropped when the outermost send
+//! leaves. A thread that leaks a send (`mem::forget` of a `send_iter`
+//! iterator) keeps its section open: what its signals retire afterwards is
+//! never dropped, and its slot is never reused.
 
 use core::cell::Cell;
 use core::marker::PhantomData;
@@ -102,7 +109,7 @@ const ACKNOWLEDGE_WITHIN: Duration = Duration::from_micros(1);
 /// this many before a writer makes sure of it.
 const BATCH: usize = 32;
 
-/// One thread's announcement: odd while it is inside a send.
+/// One thread's announcement: a non-zero depth while it is inside a send.
 ///
 /// Slots are leaked, never freed, and reused by later threads: a writer may
 /// hold a reference to any slot at any time.
@@ -205,7 +212,7 @@ impl Drop for Owner {
         // it registers again then.
         let _ = LOCAL.try_with(|local| local.set(ptr::null()));
         // A section still open here belongs to a leaked guard: keep the slot
-        // forever rather than let another thread reuse an odd slot.
+        // forever rather than let another thread reuse a slot inside a send.
         if slot.depth.load(Relaxed) == 0 {
             slot.in_use.store(false, Release);
         }
