@@ -405,3 +405,33 @@ fn closures_are_never_called_after_they_are_dropped_and_all_are_dropped_at_the_e
         "every disconnected closure was dropped"
     );
 }
+
+#[test]
+fn sends_in_progress_may_end_in_any_order() {
+    #[signal]
+    type Ask = fn(value: u32) -> u32;
+
+    let ask = Ask::new();
+    let arc = Arc::new(());
+    let connection = ask.connect({
+        let arc = Arc::clone(&arc);
+        move |value| {
+            let _ = &arc;
+            value * 2
+        }
+    });
+    let mut first = ask.send_iter(1);
+    let mut second = ask.send_iter(2);
+    assert_eq!(first.next(), Some(2));
+    // The first send ends while the second is still in progress.
+    drop(first);
+    connection.disconnect();
+    assert_eq!(
+        Arc::strong_count(&arc),
+        2,
+        "the second send may still call it"
+    );
+    assert_eq!(second.next(), None, "disconnected before it was reached");
+    drop(second);
+    assert_eq!(Arc::strong_count(&arc), 1, "dropped once both sends ended");
+}

@@ -56,7 +56,9 @@ impl Connection {
         self.link.upgrade().is_some_and(|link| link.disconnect())
     }
 
-    /// Whether the receiver is still connected.
+    /// Whether the receiver is still connected: false once it was
+    /// disconnected, once its signal was dropped, and, for a weak receiver,
+    /// as soon as its target is gone.
     #[must_use]
     pub fn is_connected(&self) -> bool {
         self.link.upgrade().is_some_and(|link| link.is_connected())

@@ -41,7 +41,9 @@ impl ConnectOptions {
 
     /// A unique key, like Django's `dispatch_uid`: while a receiver with
     /// this key is connected, connecting another with the same key keeps the
-    /// first and returns its [`Connection`](crate::Connection).
+    /// first and returns its [`Connection`](crate::Connection). A weak
+    /// receiver whose target is gone holds its key no more: it is
+    /// disconnected, and the new receiver connected.
     pub fn key(mut self, key: impl Into<Cow<'static, str>>) -> Self {
         self.key = Some(key.into());
         self

@@ -116,9 +116,9 @@ const BATCH: usize = 32;
 #[repr(C, align(128))]
 struct Slot {
     /// How many sends the owner is inside: zero outside any. Written by the
-    /// owner only; writers only tell zero from the rest. The outermost send
-    /// stores constants (one, then zero), so that consecutive sends do not
-    /// wait on each other's stores.
+    /// owner only; writers only tell zero from the rest. A send that opens
+    /// or closes the section stores a constant (one, then zero), so that
+    /// consecutive sends do not wait on each other's stores.
     depth: AtomicUsize,
     /// The signals the open section reads (the addresses of their lists):
     /// the outermost send's first, then those of nested sends of other
@@ -290,8 +290,6 @@ impl Slot {
 /// Not `Send`: the section belongs to the thread's slot.
 pub(crate) struct ReadGuard {
     slot: &'static Slot,
-    /// The depth before this send: zero for the outermost one.
-    depth: usize,
     _not_send: PhantomData<*const ()>,
 }
 
@@ -320,7 +318,6 @@ pub(crate) fn enter(signal: usize) -> ReadGuard {
     }
     ReadGuard {
         slot,
-        depth,
         _not_send: PhantomData,
     }
 }
@@ -344,8 +341,11 @@ impl Drop for ReadGuard {
     #[inline]
     fn drop(&mut self) {
         let slot = self.slot;
-        if self.depth != 0 {
-            slot.depth.store(self.depth, Relaxed);
+        // Not necessarily the guard taken last: iterators of `send_iter`
+        // may be dropped in any order. The section ends with the last one.
+        let depth = slot.depth.load(Relaxed);
+        if depth != 1 {
+            slot.depth.store(depth - 1, Relaxed);
             return;
         }
         slot.announce(0);
@@ -376,13 +376,17 @@ fn forget_nested(slot: &Slot) {
 fn acknowledge(slot: &Slot, retirements: u64) {
     slot.acknowledged.0.store(retirements, Release);
     if global().waiting.load(Acquire) > 0 {
-        collect();
+        collect(slot);
     }
 }
 
-/// Drops the garbage that no open section can read any more, one item at a
-/// time so that nothing is allocated and no destructor runs under the lock.
-fn collect() {
+/// Drops the garbage that waited for `own`'s section, just ended, and
+/// that no other open section can read any more: one item at a time, so
+/// that nothing is allocated and no destructor runs under the lock.
+///
+/// Only a thread the garbage waited for drops it, so that it is dropped
+/// before the last of their sends returns, not by a bystander later.
+fn collect(own: &Slot) {
     let global = global();
     loop {
         let mut pending = global
@@ -391,9 +395,10 @@ fn collect() {
             .unwrap_or_else(PoisonError::into_inner);
         let ready = pending.waiting.iter().position(|waiting| {
             waiting.sections.as_ref().is_some_and(|sections| {
-                sections
-                    .iter()
-                    .all(|slot| slot.has_left(waiting.retirement))
+                sections.iter().any(|slot| ptr::eq(*slot, own))
+                    && sections
+                        .iter()
+                        .all(|slot| slot.has_left(waiting.retirement))
             })
         });
         let Some(ready) = ready else { return };
