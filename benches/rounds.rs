@@ -225,6 +225,21 @@ fn thread_medians(cases: &[ThreadCase], rounds: usize) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// The same emit with the other thread spinning idle: the baseline of the
+/// two-thread emit, in the same rounds, so that the ratio is not a
+/// comparison of two moments of a shared machine.
+fn alone_emit<B: Bus + 'static>(count: usize) -> ThreadCase {
+    let bus = Arc::new(B::new());
+    let handles: Vec<B::Handle> = (0..count).map(|index| bus.connect(index)).collect();
+    (
+        format!("alone: {}", B::NAME),
+        Box::new(move || {
+            let _ = &handles;
+            two_threads(&|| bus.emit(black_box(7)), &core::hint::spin_loop)
+        }),
+    )
+}
+
 fn both_emit<B: Bus + 'static>(count: usize) -> ThreadCase {
     let bus = Arc::new(B::new());
     let handles: Vec<B::Handle> = (0..count).map(|index| bus.connect(index)).collect();
@@ -267,6 +282,7 @@ fn threads(rounds: usize) {
         );
         let cases = vec![
             floor,
+            alone_emit::<Tick>(count),
             both_emit::<Tick>(count),
             both_emit::<Signals2>(count),
             both_emit::<ListenerBag>(count),

@@ -389,10 +389,7 @@ fn acknowledge(slot: &Slot, retirements: u64) {
 fn collect(own: &Slot) {
     let global = global();
     loop {
-        let mut pending = global
-            .pending
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut pending = global.pending();
         let ready = pending.waiting.iter().position(|waiting| {
             waiting.sections.as_ref().is_some_and(|sections| {
                 sections.iter().any(|slot| ptr::eq(*slot, own))
@@ -501,10 +498,7 @@ pub(crate) fn retire<G: Send + 'static>(signal: usize, kind: Garbage, garbage: G
     }
     let mut parts: Vec<Part> = Vec::with_capacity(2);
     if barrier::is_light() {
-        let mut pending = global()
-            .pending
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut pending = global().pending();
         if kind == Garbage::Memory {
             pending.batch.push(garbage);
             if pending.batch.len() < BATCH {
@@ -554,10 +548,7 @@ fn make_sure(own: Option<&'static Slot>, parts: Vec<Part>) {
     for (id, signal) in ids {
         // Under the lock: a send that collected before this scan is seen to
         // have left; one that collects after it finds the sections.
-        let mut pending = global
-            .pending
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut pending = global.pending();
         let sections = open_sections(signal, retirement);
         let Some(index) = pending.waiting.iter().position(|waiting| waiting.id == id) else {
             continue;
@@ -617,20 +608,7 @@ fn acknowledged_by_others(own: Option<&Slot>, retirement: u64) -> bool {
 /// Lists `garbage` as waiting, before the slots are scanned; returns its id.
 fn list_as_waiting(garbage: Vec<Box<dyn Send>>) -> u64 {
     let global = global();
-    let mut pending = global
-        .pending
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner);
-    let id = pending.next_id;
-    pending.next_id += 1;
-    pending.waiting.push(Waiting {
-        id,
-        garbage,
-        retirement: 0,
-        sections: None,
-    });
-    global.waiting.fetch_add(1, AcqRel);
-    id
+    global.list(&mut global.pending(), garbage, 0, None)
 }
 
 /// Lists garbage that waits for this thread's open section, which this
@@ -638,20 +616,36 @@ fn list_as_waiting(garbage: Vec<Box<dyn Send>>) -> u64 {
 /// collects.
 fn wait_for_own(own: &'static Slot, garbage: Vec<Box<dyn Send>>) {
     let global = global();
-    let mut pending = global
-        .pending
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner);
-    let id = pending.next_id;
-    pending.next_id += 1;
+    let mut pending = global.pending();
     let retirement = global.retirements.0.fetch_add(1, AcqRel) + 1;
-    pending.waiting.push(Waiting {
-        id,
-        garbage,
-        retirement,
-        sections: Some(vec![own]),
-    });
-    global.waiting.fetch_add(1, AcqRel);
+    global.list(&mut pending, garbage, retirement, Some(vec![own]));
+}
+
+impl Global {
+    fn pending(&self) -> impl core::ops::DerefMut<Target = Pending> + '_ {
+        self.pending.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Adds a waiting entry to `pending`, which is `self.pending` locked;
+    /// returns its id.
+    fn list(
+        &self,
+        pending: &mut Pending,
+        garbage: Vec<Box<dyn Send>>,
+        retirement: u64,
+        sections: Option<Vec<&'static Slot>>,
+    ) -> u64 {
+        let id = pending.next_id;
+        pending.next_id += 1;
+        pending.waiting.push(Waiting {
+            id,
+            garbage,
+            retirement,
+            sections,
+        });
+        self.waiting.fetch_add(1, AcqRel);
+        id
+    }
 }
 
 /// The slots inside a send now that may read `signal` (any signal for
