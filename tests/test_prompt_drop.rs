@@ -435,3 +435,41 @@ fn sends_in_progress_may_end_in_any_order() {
     drop(second);
     assert_eq!(Arc::strong_count(&arc), 1, "dropped once both sends ended");
 }
+
+#[test]
+fn a_nested_send_that_has_ended_no_longer_holds_back_its_signal() {
+    // A thread nests a send of `inner` in a send of `outer`, then holds a
+    // plain send of `other`: what `inner` disconnects meanwhile is dropped
+    // at once, because the nested section that named it has ended.
+    let inner = Arc::new(Changed::new());
+    let outer = Arc::new(Changed::new());
+    let other = Arc::new(Changed::new());
+    let (captured, closure) = Captured::closure();
+    let connection = inner.connect(closure);
+    let _forward = outer.connect({
+        let inner = Arc::clone(&inner);
+        move |value| inner.send(value)
+    });
+    let inside = Arc::new(Barrier::new(2));
+    let release = Arc::new(Barrier::new(2));
+    let _holder = other.connect({
+        let (inside, release) = (Arc::clone(&inside), Arc::clone(&release));
+        move |_| {
+            inside.wait();
+            release.wait();
+        }
+    });
+    let sender = thread::spawn({
+        let (outer, other) = (Arc::clone(&outer), Arc::clone(&other));
+        move || {
+            outer.send(1);
+            other.send(2);
+        }
+    });
+    inside.wait();
+    assert_eq!(captured.channel.recv().unwrap(), 1);
+    connection.disconnect();
+    assert!(captured.is_dropped(), "no send of `inner` is running");
+    release.wait();
+    sender.join().unwrap();
+}

@@ -100,6 +100,11 @@ const EVERY_SIGNAL: usize = usize::MAX;
 /// How many signals a section names before it counts as reading every one.
 const NESTED: usize = 4;
 
+/// Set in a slot's depth while its section names signals of nested sends,
+/// so that the send that ends the section clears them without the others
+/// having to look.
+const NAMED_NESTED: usize = 1 << (usize::BITS - 1);
+
 /// How long a writer waits for sending threads to acknowledge a retirement
 /// before it issues the barrier: longer than a send, shorter than a barrier
 /// that interrupts a running thread (microseconds on a virtual machine).
@@ -327,6 +332,8 @@ pub(crate) fn enter(signal: usize) -> ReadGuard {
 #[cold]
 #[inline(never)]
 fn nest(slot: &Slot, signal: usize) {
+    slot.depth
+        .store(slot.depth.load(Relaxed) | NAMED_NESTED, Relaxed);
     for place in &slot.signals[1..] {
         match place.load(Relaxed) {
             named if named == signal || named == EVERY_SIGNAL => return,
@@ -344,12 +351,13 @@ impl Drop for ReadGuard {
         // Not necessarily the guard taken last: iterators of `send_iter`
         // may be dropped in any order. The section ends with the last one.
         let depth = slot.depth.load(Relaxed);
-        if depth != 1 {
+        if depth == 1 {
+            slot.announce(0);
+        } else if depth & !NAMED_NESTED != 1 {
             slot.depth.store(depth - 1, Relaxed);
             return;
-        }
-        slot.announce(0);
-        if slot.signals[1].load(Relaxed) != 0 {
+        } else {
+            slot.announce(0);
             forget_nested(slot);
         }
         let retirements = global().retirements.0.load_seq_cst();
