@@ -4,6 +4,7 @@ use syn::spanned::Spanned;
 use syn::{FnArg, GenericParam, ItemFn, ReturnType};
 
 use super::attr::Options;
+use crate::fresh::{fresh_ident, identifiers};
 use crate::render::tokens_to_string;
 
 pub fn expand(options: &Options, function: &ItemFn) -> TokenStream {
@@ -14,17 +15,27 @@ pub fn expand(options: &Options, function: &ItemFn) -> TokenStream {
     // itself points there rather than at the whole attribute.
     let krate = &respan(&options.crate_path, signal_span);
     let function_type = function_type(function);
+    // The signal's type parameter, named like nothing the user spelled in
+    // the signature, the sender or the signal path: it cannot capture a
+    // user's type where the function's type is spelled.
+    let sig = &function.sig;
+    let sender = &options.sender;
+    let signal_type = fresh_ident(
+        "S",
+        &identifiers(quote!(#sig #sender #signal)),
+        Span::call_site(),
+    );
 
     // The receiver's definition is generic over the signal and only asks
     // that the signal accept this function's own `fn` type: it always
     // compiles. The one concrete check is the `registration` call below.
     let definition = match &options.sender {
         None => quote! {
-            impl<S: #krate::__private::Accepts<#function_type>>
-                #krate::__private::ReceiverDefinition<S> for __Receiver
+            impl<#signal_type: #krate::__private::Accepts<#function_type>>
+                #krate::__private::ReceiverDefinition<#signal_type> for __Receiver
             {
-                const RECEIVER: #krate::__private::StaticReceiver<S> =
-                    #krate::__private::unfiltered::<S>(#ident, __INFO);
+                const RECEIVER: #krate::__private::StaticReceiver<#signal_type> =
+                    #krate::__private::unfiltered::<#signal_type>(#ident, __INFO);
             }
         },
         Some(sender) => {
@@ -32,12 +43,15 @@ pub fn expand(options: &Options, function: &ItemFn) -> TokenStream {
             quote! {
                 #sender_alias
 
-                impl<S: #krate::__private::AcceptsFrom<__Sender, #function_type>>
-                    #krate::__private::ReceiverDefinition<S> for __Receiver
+                impl<#signal_type: #krate::__private::AcceptsFrom<__Sender, #function_type>>
+                    #krate::__private::ReceiverDefinition<#signal_type> for __Receiver
                 {
-                    const RECEIVER: #krate::__private::StaticReceiver<S> = {
-                        const FUNCTION: #function_type = #ident;
-                        #krate::__private::filtered::<S, __Sender, #function_type>(&FUNCTION, __INFO)
+                    const RECEIVER: #krate::__private::StaticReceiver<#signal_type> = {
+                        const __FUNCTION: #function_type = #ident;
+                        #krate::__private::filtered::<#signal_type, __Sender, #function_type>(
+                            &__FUNCTION,
+                            __INFO,
+                        )
                     };
                 }
             }

@@ -24,13 +24,28 @@ struct Parts<'a> {
     /// A static receiver's `fn` type, and one that takes the sender first.
     receiver_fn: TokenStream,
     sender_receiver_fn: TokenStream,
-    /// Fresh names that cannot collide with the user's.
+    /// Fresh names that cannot collide with the user's: none of them is
+    /// spelled anywhere in the declaration, so none can capture a user's
+    /// type where the expansion spells it again.
     sender_type: Ident,
     sender_arg: Ident,
     iter_lifetime: Lifetime,
+    registration_type: Ident,
+    definition_type: Ident,
+    target_type: Ident,
+    output_type: Ident,
+}
+
+/// A local name (a parameter, a `let`): resolved where the macro is
+/// defined, so a user's constant or unit struct of that name in scope
+/// cannot turn it into a pattern.
+fn local(name: &str) -> Ident {
+    Ident::new(name, Span::mixed_site())
 }
 
 pub fn expand(options: &Options, signal: &Signal) -> TokenStream {
+    let ident = signal.ident;
+    let output_tokens = signal.output;
     let taken = identifiers(
         signal
             .params
@@ -39,6 +54,7 @@ pub fn expand(options: &Options, signal: &Signal) -> TokenStream {
                 let (name, ty) = (&param.name, param.ty);
                 quote!(#name #ty)
             })
+            .chain([quote!(#ident #output_tokens)])
             .collect(),
     );
     let lifetimes = &signal.lifetimes;
@@ -65,11 +81,15 @@ pub fn expand(options: &Options, signal: &Signal) -> TokenStream {
         binder,
         output,
         sender_type,
-        sender_arg: fresh_ident("sender", &taken, Span::call_site()),
+        sender_arg: fresh_ident("sender", &taken, Span::mixed_site()),
         iter_lifetime: Lifetime {
             apostrophe: Span::call_site(),
             ident: fresh_ident("signal", &taken, Span::call_site()),
         },
+        registration_type: fresh_ident("Registration", &taken, Span::call_site()),
+        definition_type: fresh_ident("R", &taken, Span::call_site()),
+        target_type: fresh_ident("Target", &taken, Span::call_site()),
+        output_type: fresh_ident("Output", &taken, Span::call_site()),
     };
     let signature = signature_impl(&parts);
     let methods = methods(&parts);
@@ -139,6 +159,8 @@ fn static_items(parts: &Parts) -> TokenStream {
         sender_type,
         receiver_fn,
         sender_receiver_fn,
+        registration_type: registration,
+        definition_type: definition,
         ..
     } = parts;
     let Signal {
@@ -146,6 +168,7 @@ fn static_items(parts: &Parts) -> TokenStream {
     } = signal;
     let name = ident.to_string();
     let signature = signature_string(signal);
+    let registration_arg = local("registration");
     quote! {
         #(#attrs)*
         #[allow(non_camel_case_types)]
@@ -154,15 +177,15 @@ fn static_items(parts: &Parts) -> TokenStream {
 
         const _: () = {
             #[doc(hidden)]
-            pub struct Registration(#krate::__private::StaticReceiver<#ident>);
+            pub struct #registration(#krate::__private::StaticReceiver<#ident>);
 
-            impl<R: #krate::__private::ReceiverDefinition<#ident>> #krate::__private::Registers<R>
-                for Registration
+            impl<#definition: #krate::__private::ReceiverDefinition<#ident>>
+                #krate::__private::Registers<#definition> for #registration
             {
-                const REGISTRATION: Self = Self(R::RECEIVER);
+                const REGISTRATION: Self = Self(#definition::RECEIVER);
             }
 
-            #krate::__private::inventory::collect!(Registration);
+            #krate::__private::inventory::collect!(#registration);
 
             impl #krate::__private::Accepts<#receiver_fn> for #ident {}
 
@@ -176,7 +199,7 @@ fn static_items(parts: &Parts) -> TokenStream {
             impl #krate::Signal for #ident {
                 const NAME: &'static str = #name;
                 const SIGNATURE: &'static str = #signature;
-                type __Registration = Registration;
+                type __Registration = #registration;
                 type __This = Self;
 
                 fn __dispatch() -> &'static #krate::__private::Dispatch<Self> {
@@ -184,9 +207,9 @@ fn static_items(parts: &Parts) -> TokenStream {
                         #krate::__private::OnceLock::new();
                     DISPATCH.get_or_init(|| {
                         #krate::__private::Dispatch::collect(
-                            #krate::__private::inventory::iter::<Registration>
+                            #krate::__private::inventory::iter::<#registration>
                                 .into_iter()
-                                .map(|registration| &registration.0),
+                                .map(|#registration_arg| &#registration_arg.0),
                         )
                     })
                 }
@@ -488,15 +511,22 @@ fn connect_methods(parts: &Parts, sources: &Sources) -> TokenStream {
     let Parts {
         krate,
         signal,
-
         types,
         binder,
         output,
         sender_type,
+        output_type,
         ..
     } = parts;
     let connections = &sources.connections;
     let ident = signal.ident;
+    let (options, info, function, body, connection_guard) = (
+        local("options"),
+        local("info"),
+        local("function"),
+        local("body"),
+        local("_connection"),
+    );
     let send_sync = quote!(::core::marker::Send + ::core::marker::Sync + 'static);
     let receiver_bound = quote!(#binder ::core::ops::Fn(#(#types),*) #output + #send_sync);
     let sender_bound =
@@ -519,10 +549,10 @@ fn connect_methods(parts: &Parts, sources: &Sources) -> TokenStream {
 
         /// Like [`connect`](Self::connect), with a priority or a unique key.
         #[track_caller]
-        pub fn connect_with(&self, options: &#options_type, #receiver: impl #receiver_bound) -> #connection {
-            let info = #private::runtime_info(&#receiver, ::core::option::Option::None);
-            let function: ::std::boxed::Box<<Self as #private::Signature>::Dyn> = ::std::boxed::Box::new(#receiver);
-            #connections.connect(options, info, #private::Callback::plain(function))
+        pub fn connect_with(&self, #options: &#options_type, #receiver: impl #receiver_bound) -> #connection {
+            let #info = #private::runtime_info(&#receiver, ::core::option::Option::None);
+            let #function: ::std::boxed::Box<<Self as #private::Signature>::Dyn> = ::std::boxed::Box::new(#receiver);
+            #connections.connect(#options, #info, #private::Callback::plain(#function))
         }
 
         /// Connects `receiver` for the sends from a sender of type `Sender` only,
@@ -539,29 +569,29 @@ fn connect_methods(parts: &Parts, sources: &Sources) -> TokenStream {
         #[track_caller]
         pub fn connect_from_with<#sender_type: ::core::any::Any + ?::core::marker::Sized>(
             &self,
-            options: &#options_type,
+            #options: &#options_type,
             #receiver: impl #sender_bound,
         ) -> #connection {
-            let info = #private::runtime_info(
+            let #info = #private::runtime_info(
                 &#receiver,
                 ::core::option::Option::Some(::core::any::type_name::<#sender_type>()),
             );
-            let function: ::std::boxed::Box<<Self as #private::Signature>::SenderDyn<#sender_type>> =
+            let #function: ::std::boxed::Box<<Self as #private::Signature>::SenderDyn<#sender_type>> =
                 ::std::boxed::Box::new(#receiver);
-            #connections.connect(options, info, #private::Callback::sender::<#sender_type>(function))
+            #connections.connect(#options, #info, #private::Callback::sender::<#sender_type>(#function))
         }
 
         /// Runs `body` with `receiver` connected, and disconnects it afterwards,
         /// even if `body` panics: for tests that check what a signal sends,
         /// like Blinker's `connected_to`.
         #[track_caller]
-        pub fn connected_to<Output>(
+        pub fn connected_to<#output_type>(
             &self,
             #receiver: impl #receiver_bound,
-            body: impl ::core::ops::FnOnce() -> Output,
-        ) -> Output {
-            let _connection = self.connect(#receiver).scoped();
-            body()
+            #body: impl ::core::ops::FnOnce() -> #output_type,
+        ) -> #output_type {
+            let #connection_guard = self.connect(#receiver).scoped();
+            #body()
         }
     }
 }
@@ -579,7 +609,10 @@ fn weak_connect_methods(parts: &Parts, sources: &Sources) -> TokenStream {
     } = parts;
     let connections = &sources.connections;
     let send_sync = quote!(::core::marker::Send + ::core::marker::Sync + 'static);
-    let weak_bound = quote!(#binder ::core::ops::Fn(&Target, #(#types),*) #output + #send_sync);
+    let target_type = &parts.target_type;
+    let weak_bound =
+        quote!(#binder ::core::ops::Fn(&#target_type, #(#types),*) #output + #send_sync);
+    let (options, info, function) = (local("options"), local("info"), local("function"));
     let options_type = quote!(#krate::ConnectOptions);
     let connection = quote!(#krate::Connection);
     let private = quote!(#krate::__private);
@@ -601,9 +634,9 @@ fn weak_connect_methods(parts: &Parts, sources: &Sources) -> TokenStream {
         /// the target, and disconnected once the last `Arc` to the target is
         /// dropped. The signal does not keep the target alive.
         #[track_caller]
-        pub fn connect_weak<Target: ::core::marker::Send + ::core::marker::Sync + 'static>(
+        pub fn connect_weak<#target_type: ::core::marker::Send + ::core::marker::Sync + 'static>(
             &self,
-            #target: &#private::Arc<Target>,
+            #target: &#private::Arc<#target_type>,
             #receiver: impl #weak_bound,
         ) -> #connection {
             self.connect_weak_with(&#options_type::new(), #target, #receiver)
@@ -611,19 +644,19 @@ fn weak_connect_methods(parts: &Parts, sources: &Sources) -> TokenStream {
 
         /// Like [`connect_weak`](Self::connect_weak), with a priority or a unique key.
         #[track_caller]
-        pub fn connect_weak_with<Target: ::core::marker::Send + ::core::marker::Sync + 'static>(
+        pub fn connect_weak_with<#target_type: ::core::marker::Send + ::core::marker::Sync + 'static>(
             &self,
-            options: &#options_type,
-            #target: &#private::Arc<Target>,
+            #options: &#options_type,
+            #target: &#private::Arc<#target_type>,
             #receiver: impl #weak_bound,
         ) -> #connection {
-            let info = #private::runtime_info(&#receiver, ::core::option::Option::None);
+            let #info = #private::runtime_info(&#receiver, ::core::option::Option::None);
             let #weak = #private::Arc::downgrade(#target);
-            let function: ::std::boxed::Box<<Self as #private::Signature>::WeakDyn> =
+            let #function: ::std::boxed::Box<<Self as #private::Signature>::WeakDyn> =
                 ::std::boxed::Box::new(move |#(#names: #closure_types),*| {
                     #weak.upgrade().map(|#target| #receiver(&#target, #(#names),*))
                 });
-            #connections.connect(options, info, #private::Callback::weak(#target, function))
+            #connections.connect(#options, #info, #private::Callback::weak(#target, #function))
         }
 
     }
@@ -643,11 +676,12 @@ fn manage_methods(parts: &Parts, sources: &Sources) -> TokenStream {
          calls them: by priority, highest first; at equal priority static receivers by path, \
          then runtime receivers in connection order."
     );
+    let key = local("key");
     quote! {
         /// Disconnects the receiver connected with the unique `key`; returns
         /// whether there was one.
-        pub fn disconnect_key(&self, key: &str) -> bool {
-            #connections.disconnect_key(key)
+        pub fn disconnect_key(&self, #key: &str) -> bool {
+            #connections.disconnect_key(#key)
         }
 
         /// Disconnects every receiver connected at run time, like Blinker's
