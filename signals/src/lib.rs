@@ -473,9 +473,15 @@
 //! ```ignore
 //! pub struct todo_done;
 //!
-//! impl Signal for todo_done {
+//! // The receiver types, for the runtime (a hidden trait).
+//! impl Signature for todo_done {
 //!     type Fn = fn(&Todo);
 //!     type SenderFn<Sender: ?Sized + 'static> = fn(&Sender, &Todo);
+//!     type Dyn = dyn Fn(&Todo) + Send + Sync;
+//!     // + the sender and weak closure types
+//! }
+//!
+//! impl Signal for todo_done {
 //!     const NAME: &'static str = "todo_done";
 //!     const SIGNATURE: &'static str = "fn(item: &Todo)";
 //!     // + the link-time registry, and the tables built from it once
@@ -508,6 +514,18 @@
 //! submission holding `log_done` as a `fn(&Todo)`, its name, module path,
 //! priority, file and line. The function must have the signal's receiver
 //! type: if it does not, the compiler says so at the function's name.
+//!
+//! # Supported Rust and platforms
+//!
+//! The minimum supported Rust version is 1.85 (the 2024 edition).
+//!
+//! Link-time registration comes from [`inventory`](https://docs.rs/inventory):
+//! it works on Linux, macOS, iOS, FreeBSD, Android, Windows and WebAssembly.
+//! On a platform it does not support, `#[receiver]` still compiles but
+//! registers nothing; `receivers()` shows it. Runtime connections work
+//! everywhere. On Linux a send marks its thread with plain stores (see
+//! [Threads](#threads)); on other platforms with two sequentially consistent
+//! stores.
 //!
 //! # Compile errors
 //!
