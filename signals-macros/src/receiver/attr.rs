@@ -17,7 +17,11 @@ pub struct Options {
 }
 
 impl Options {
-    pub fn parse(args: TokenStream) -> syn::Result<Self> {
+    /// The options and the errors in them, if the signal is named: an error
+    /// in another option leaves the receiver registered with that option's
+    /// default, so that the mistake is the only error the user sees.
+    /// Without the signal, every error found.
+    pub fn parse(args: TokenStream) -> syn::Result<(Self, Option<syn::Error>)> {
         let mut errors = Errors::default();
         let mut signal: Option<Path> = None;
         let mut sender: Option<Type> = None;
@@ -26,9 +30,10 @@ impl Options {
 
         let parsed = syn::meta::parser(|meta| {
             let Some(name) = meta.path.get_ident().map(ToString::to_string) else {
-                return Err(meta.error(format!(
+                errors.push(meta.error(format!(
                     "unknown receiver option; expected one of: {OPTIONS}"
                 )));
+                return skip_value(&meta);
             };
             let duplicate = match name.as_str() {
                 "signal" => signal.is_some(),
@@ -36,13 +41,15 @@ impl Options {
                 "priority" => priority.is_some(),
                 "crate" => crate_path.is_some(),
                 _ => {
-                    return Err(meta.error(format!(
+                    errors.push(meta.error(format!(
                         "unknown receiver option `{name}`; expected one of: {OPTIONS}"
                     )));
+                    return skip_value(&meta);
                 }
             };
             if duplicate {
-                return Err(meta.error(format!("duplicate receiver option `{name}`")));
+                errors.push(meta.error(format!("duplicate receiver option `{name}`")));
+                return skip_value(&meta);
             }
             let value = meta.value()?;
             match name.as_str() {
@@ -81,14 +88,26 @@ impl Options {
             ));
             return Err(errors.finish().expect_err("an error was just pushed"));
         };
-        errors.finish()?;
-        Ok(Self {
+        let options = Self {
             signal,
             sender,
             priority: priority.unwrap_or(0),
             crate_path: crate_path.unwrap_or_else(default_crate_path),
-        })
+        };
+        Ok((options, errors.finish().err()))
     }
+}
+
+/// Consumes the value of an option that is refused, whatever its form
+/// (`name = value`, `name(..)` or a bare `name`), so that the options after
+/// it are still read.
+fn skip_value(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) {
+        meta.value()?.parse::<Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        meta.parse_nested_meta(|nested| skip_value(&nested))?;
+    }
+    Ok(())
 }
 
 /// An integer literal, optionally negative, that fits an `i32`.

@@ -18,12 +18,21 @@ pub fn receiver(args: TokenStream, item: TokenStream) -> TokenStream {
     let options = attr::Options::parse(args);
     let checked = valid::validate(&function);
     match (options, checked) {
-        (Ok(options), Ok(())) => expand::expand(&options, &function),
-        (Err(mut error), Err(more)) => {
+        (Ok((options, None)), Ok(())) => expand::expand(&options, &function),
+        // The options that could be read are used, so that the refused one
+        // is the only error.
+        (Ok((options, Some(error))), Ok(())) => {
+            let mut tokens = error.into_compile_error();
+            tokens.extend(expand::expand(&options, &function));
+            tokens
+        }
+        (Ok((_, None)), Err(error)) | (Err(error), Ok(())) => {
+            fallback(function.into_token_stream(), error)
+        }
+        (Ok((_, Some(mut error))) | Err(mut error), Err(more)) => {
             error.combine(more);
             fallback(function.into_token_stream(), error)
         }
-        (Err(error), Ok(())) | (Ok(_), Err(error)) => fallback(function.into_token_stream(), error),
     }
 }
 

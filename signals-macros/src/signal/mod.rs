@@ -17,9 +17,19 @@ pub fn signal(args: TokenStream, item: TokenStream) -> TokenStream {
         Ok(declaration) => declaration,
         Err(error) => return fallback(item, error),
     };
-    match valid::validate(&declaration) {
-        Ok(signal) => expand::expand(&options, &signal),
-        Err(error) => fallback(item, error),
+    let body = valid::body_error(&declaration);
+    match (valid::validate(&declaration), body) {
+        (Ok(signal), None) => expand::expand(&options, &signal),
+        (Ok(signal), Some(body)) => {
+            let mut tokens = body.into_compile_error();
+            tokens.extend(expand::expand(&options, &signal));
+            tokens
+        }
+        (Err(error), None) => fallback(item, error),
+        (Err(error), Some(mut body)) => {
+            body.combine(error);
+            fallback(item, body)
+        }
     }
 }
 

@@ -41,6 +41,21 @@ pub enum Passing {
     Value,
 }
 
+/// The error for a body on a signal. A soft error: the declaration is
+/// still expanded, as if the body were not there, so that the code using
+/// the signal adds no errors of its own.
+pub fn body_error(declaration: &Declaration) -> Option<syn::Error> {
+    match declaration {
+        Declaration::Function(FunctionDeclaration {
+            body: Some(body), ..
+        }) => Some(syn::Error::new_spanned(
+            body,
+            "a signal has no body: end the declaration with `;` and put the code in a #[receiver]",
+        )),
+        _ => None,
+    }
+}
+
 pub fn validate(declaration: &Declaration) -> syn::Result<Signal<'_>> {
     match declaration {
         Declaration::Function(function) => validate_function(function),
@@ -52,12 +67,6 @@ fn validate_function(declaration: &FunctionDeclaration) -> syn::Result<Signal<'_
     let mut errors = Errors::default();
     let sig = &declaration.sig;
 
-    if let Some(body) = &declaration.body {
-        errors.spanned(
-            body,
-            "a signal has no body: end the declaration with `;` and put the code in a #[receiver]",
-        );
-    }
     if let Some(token) = &sig.constness {
         errors.spanned(token, "a signal cannot be `const`");
     }
