@@ -1,8 +1,10 @@
+use quote::ToTokens;
 use syn::visit::Visit;
 use syn::{FnArg, GenericParam, Ident, Lifetime, Pat, ReturnType, Type};
 
 use super::ast::{Declaration, FunctionDeclaration, TypeDeclaration};
 use crate::errors::Errors;
+use crate::render::tokens_to_string;
 
 /// A declaration that passed every check: what expansion works from.
 pub struct Signal<'a> {
@@ -195,7 +197,57 @@ fn param<'a>(name: Ident, ty: &'a Type, errors: &mut Errors) -> Option<Param<'a>
         Type::Reference(_) => Passing::Shared,
         _ => Passing::Value,
     };
+    if passing == Passing::Value && holds_mutable_reference(ty) {
+        // rustc would report the inner `&mut T: Copy` and lose the advice.
+        errors.spanned(
+            ty,
+            format!(
+                "signal argument `{}` is passed by value but holds a `&mut`, so it is not `Copy`: \
+                 every receiver gets the argument in turn; pass `&mut` to the whole value \
+                 instead, like `&mut {}`",
+                tokens_to_string(ty.to_token_stream()),
+                tokens_to_string(without_mut_references(ty).to_token_stream()),
+            ),
+        );
+        return None;
+    }
     clean.then_some(Param { name, ty, passing })
+}
+
+/// Whether `ty` holds a `&mut` anywhere, outside `fn` pointer types (whose
+/// parameters are not held).
+fn holds_mutable_reference(ty: &Type) -> bool {
+    struct Finder(bool);
+    impl<'ast> Visit<'ast> for Finder {
+        fn visit_type_reference(&mut self, reference: &'ast syn::TypeReference) {
+            self.0 |= reference.mutability.is_some();
+            syn::visit::visit_type_reference(self, reference);
+        }
+        fn visit_type_bare_fn(&mut self, _: &'ast syn::TypeBareFn) {}
+    }
+    let mut finder = Finder(false);
+    finder.visit_type(ty);
+    finder.0
+}
+
+/// `ty` with each `&mut T` it holds written as `T`: `Option<&mut Buffer>`
+/// becomes `Option<Buffer>`, for the advice.
+fn without_mut_references(ty: &Type) -> Type {
+    struct Strip;
+    impl syn::visit_mut::VisitMut for Strip {
+        fn visit_type_mut(&mut self, ty: &mut Type) {
+            if let Type::Reference(reference) = ty {
+                if reference.mutability.is_some() {
+                    *ty = (*reference.elem).clone();
+                }
+            }
+            syn::visit_mut::visit_type_mut(self, ty);
+        }
+        fn visit_type_bare_fn_mut(&mut self, _: &mut syn::TypeBareFn) {}
+    }
+    let mut ty = ty.clone();
+    syn::visit_mut::VisitMut::visit_type_mut(&mut Strip, &mut ty);
+    ty
 }
 
 /// The signal's lifetime parameters: the only generics a `fn` pointer type

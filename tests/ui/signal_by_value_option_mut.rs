@@ -1,0 +1,8 @@
+use signals::signal;
+
+pub struct Buffer;
+
+#[signal]
+pub fn filled(buffer: Option<&mut Buffer>);
+
+fn main() {}
