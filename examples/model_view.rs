@@ -2,8 +2,10 @@
 //! observed by views connected at run time, as in Qt's model/view or
 //! napari's layers.
 //!
-//! - `TitleChanged` and `ItemsChanged` are signal types: every `TodoList`
+//! - `Changed<T>` and `ItemsChanged` are signal types: every `TodoList`
 //!   value has its own signals, independent of every other list.
+//!   `Changed<T>` is generic: `Changed<str>` for the title, and the same
+//!   type serves any other field.
 //! - The list view is connected weakly: the model does not keep it alive,
 //!   and once it is dropped its receiver goes away by itself.
 //! - The status bar is connected for a scope only, and is muted while a
@@ -19,9 +21,9 @@ use std::thread;
 
 use signals::{ConnectOptions, signal};
 
-/// Sent with the old and the new title.
+/// Sent with a field's old and new value.
 #[signal]
-pub type TitleChanged = fn(old: &str, new: &str);
+pub type Changed<T: ?Sized + Sync> = fn(old: &T, new: &T);
 
 /// Sent with the number of items after a change; receivers may veto a
 /// change that would make the list too long.
@@ -33,7 +35,7 @@ pub type ItemsChanged = fn(count: usize) -> bool;
 pub struct TodoList {
     title: String,
     items: Vec<String>,
-    pub title_changed: TitleChanged,
+    pub title_changed: Changed<str>,
     pub items_changed: ItemsChanged,
 }
 

@@ -370,6 +370,43 @@
 //! struct is `Send + Sync`, `Default` and `Debug`; it holds one pointer and
 //! allocates its connection list on the first `connect`.
 //!
+//! A signal type may be generic, with bounds, a `where` clause and const
+//! parameters, so that a generic object has typed signals: napari's
+//! `Worker<T>` yields `T`s, AMLTK's `Task<I, O>` maps `I` to `O`. Each type
+//! parameter is `'static` (a signal keeps its receivers for as long as it
+//! lives); lifetimes belong in the `fn` type (`for<'a> fn(&'a T, &'a T)`).
+//!
+//! ```
+//! use signals::signal;
+//!
+//! /// Emitted for every value a worker yields.
+//! #[signal]
+//! pub type Yielded<T> = fn(value: &T);
+//!
+//! /// Asks for an output made from an input; `I` may be unsized.
+//! #[signal]
+//! pub type Mapped<I, O>
+//! where
+//!     I: ?Sized + Sync,
+//!     O: Default,
+//! = fn(input: &I) -> O;
+//!
+//! #[derive(Default)]
+//! pub struct Worker<T: Send + Sync + 'static> {
+//!     pub yielded: Yielded<T>,
+//! }
+//!
+//! let worker: Worker<Vec<u8>> = Worker::default();
+//! worker.yielded.connect(|image: &Vec<u8>| println!("{} bytes", image.len()));
+//! worker.yielded.send(&vec![1, 2, 3]);
+//!
+//! let lengths: Mapped<str, usize> = Mapped::new();
+//! lengths.connect(|input: &str| input.len());
+//! assert_eq!(lengths.send("four"), [4]);
+//! ```
+//!
+//! A `#[signal] fn` cannot be generic: it is one `static` value.
+//!
 //! A generic `Signal<fn(&Image)>` was the other candidate. It cannot give
 //! typed methods to every signature: the inherent impls for
 //! `Signal<fn(&A)>` and `Signal<fn(A)>` overlap (E0592), since `A` may itself

@@ -34,6 +34,25 @@ struct Parts<'a> {
     definition_type: Ident,
     target_type: Ident,
     output_type: Ident,
+    /// The signal's type as impls name it: `Yielded<T>` for a generic
+    /// signal type, its plain name otherwise.
+    self_type: TokenStream,
+    /// `<T: 'static + Bound>` and `where ..` of every impl (and of a signal
+    /// type's struct), or nothing.
+    impl_generics: TokenStream,
+    where_clause: TokenStream,
+    /// The type and const parameters, for `use<..>` bounds.
+    captured: Vec<TokenStream>,
+}
+
+/// A signal type's generics with `'static` added to each type parameter:
+/// a signal keeps its receivers for as long as it lives.
+fn static_generics(generics: &syn::Generics) -> syn::Generics {
+    let mut generics = generics.clone();
+    for param in generics.type_params_mut() {
+        param.bounds.push(syn::parse_quote!('static));
+    }
+    generics
 }
 
 /// A local name (a parameter, a `let`): resolved where the macro is
@@ -55,8 +74,20 @@ pub fn expand(options: &Options, signal: &Signal) -> TokenStream {
                 quote!(#name #ty)
             })
             .chain([quote!(#ident #output_tokens)])
+            .chain(signal.generics.map(ToTokens::to_token_stream))
             .collect(),
     );
+    let generics = signal.generics.map(static_generics).unwrap_or_default();
+    let (impl_generics, type_generics, where_clause) = generics.split_for_impl();
+    let captured = generics
+        .params
+        .iter()
+        .filter_map(|param| match param {
+            syn::GenericParam::Type(param) => Some(param.ident.to_token_stream()),
+            syn::GenericParam::Const(param) => Some(param.ident.to_token_stream()),
+            syn::GenericParam::Lifetime(_) => None,
+        })
+        .collect();
     let lifetimes = &signal.lifetimes;
     let types: Vec<&Type> = signal.params.iter().map(|param| param.ty).collect();
     let binder = if lifetimes.is_empty() {
@@ -90,6 +121,10 @@ pub fn expand(options: &Options, signal: &Signal) -> TokenStream {
         definition_type: fresh_ident("R", &taken, Span::call_site()),
         target_type: fresh_ident("Target", &taken, Span::call_site()),
         output_type: fresh_ident("Output", &taken, Span::call_site()),
+        self_type: quote!(#ident #type_generics),
+        impl_generics: impl_generics.to_token_stream(),
+        where_clause: where_clause.to_token_stream(),
+        captured,
     };
     let signature = signature_impl(&parts);
     let methods = methods(&parts);
@@ -129,9 +164,11 @@ fn signature_impl(parts: &Parts) -> TokenStream {
         sender_type,
         receiver_fn,
         sender_receiver_fn,
+        self_type,
+        impl_generics,
+        where_clause,
         ..
     } = parts;
-    let ident = signal.ident;
     let response = signal
         .output
         .map_or_else(|| quote!(()), ToTokens::to_token_stream);
@@ -139,7 +176,7 @@ fn signature_impl(parts: &Parts) -> TokenStream {
     let send_sync = quote!(::core::marker::Send + ::core::marker::Sync);
     quote! {
         #[automatically_derived]
-        impl #krate::__private::Signature for #ident {
+        impl #impl_generics #krate::__private::Signature for #self_type #where_clause {
             type Fn = #receiver_fn;
             type SenderFn<#sender_type: #sized> = #sender_receiver_fn;
             type Dyn = dyn #binder ::core::ops::Fn(#(#types),*) #output + #send_sync;
@@ -226,10 +263,19 @@ fn static_items(parts: &Parts) -> TokenStream {
 
 /// A signal type: a struct whose every value is a signal of its own.
 fn instance_items(parts: &Parts) -> TokenStream {
-    let Parts { krate, signal, .. } = parts;
+    let Parts {
+        krate,
+        signal,
+        self_type,
+        impl_generics,
+        where_clause,
+        ..
+    } = parts;
     let Signal {
         attrs, vis, ident, ..
     } = signal;
+    // As declared, defaults included, with `'static` on each type.
+    let struct_generics = signal.generics.map(static_generics);
     let name = ident.to_string();
     let signature = signature_string(signal);
     let new_doc = format!("A new `{name}` signal, with no receivers.");
@@ -237,11 +283,11 @@ fn instance_items(parts: &Parts) -> TokenStream {
         #(#attrs)*
         #[doc = ""]
         #[doc = concat!("A signal type: each value is a signal with its own receivers, called with `", #signature, "`.")]
-        #vis struct #ident {
-            connections: #krate::__private::Connections<#ident>,
+        #vis struct #ident #struct_generics #where_clause {
+            connections: #krate::__private::Connections<#self_type>,
         }
 
-        impl #ident {
+        impl #impl_generics #self_type #where_clause {
             #[doc = #new_doc]
             #[must_use]
             pub const fn new() -> Self {
@@ -251,13 +297,13 @@ fn instance_items(parts: &Parts) -> TokenStream {
             }
         }
 
-        impl ::core::default::Default for #ident {
+        impl #impl_generics ::core::default::Default for #self_type #where_clause {
             fn default() -> Self {
                 Self::new()
             }
         }
 
-        impl ::core::fmt::Debug for #ident {
+        impl #impl_generics ::core::fmt::Debug for #self_type #where_clause {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.debug_struct(#name)
                     .field("receivers", &self.connections.len())
@@ -305,7 +351,12 @@ fn sources(parts: &Parts) -> Sources {
 /// The inherent methods: typed, with the user's parameter names, so that
 /// rustdoc and IDEs show them as the user declared them.
 fn methods(parts: &Parts) -> TokenStream {
-    let ident = parts.signal.ident;
+    let Parts {
+        self_type,
+        impl_generics,
+        where_clause,
+        ..
+    } = parts;
     let sources = sources(parts);
     let send = match parts.signal.output {
         None => unit_send(parts, &sources),
@@ -315,7 +366,7 @@ fn methods(parts: &Parts) -> TokenStream {
     let connect_weak = weak_connect_methods(parts, &sources);
     let manage = manage_methods(parts, &sources);
     quote! {
-        impl #ident {
+        impl #impl_generics #self_type #where_clause {
             #send
             #connect
             #connect_weak
@@ -421,6 +472,7 @@ fn returning_send(parts: &Parts, sources: &Sources, output: &Type) -> TokenStrea
         sender_type,
         sender_arg,
         iter_lifetime,
+        captured,
         ..
     } = parts;
     let Sources {
@@ -482,7 +534,8 @@ fn returning_send(parts: &Parts, sources: &Sources, output: &Type) -> TokenStrea
         pub fn send_iter<#iter_lifetime, #(#lifetimes),*>(
             &#iter_lifetime self,
             #(#names: #iter_types),*
-        ) -> impl ::core::iter::Iterator<Item = #output> + use<#iter_lifetime, #(#lifetimes),*> {
+        ) -> impl ::core::iter::Iterator<Item = #output>
+               + use<#iter_lifetime, #(#lifetimes,)* #(#captured),*> {
             #connections
                 .emission::<#krate::__private::NoSender>(#statics)
                 .responses(move #call)
@@ -500,7 +553,7 @@ fn returning_send(parts: &Parts, sources: &Sources, output: &Type) -> TokenStrea
             #sender_arg: &#iter_lifetime #sender_type,
             #(#names: #iter_types),*
         ) -> impl ::core::iter::Iterator<Item = #output>
-               + use<#iter_lifetime, #(#lifetimes,)* #sender_type> {
+               + use<#iter_lifetime, #(#lifetimes,)* #(#captured,)* #sender_type> {
             #connections.emission(#statics_from).responses(move #call_from)
         }
     }

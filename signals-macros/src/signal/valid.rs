@@ -12,6 +12,9 @@ pub struct Signal<'a> {
     pub attrs: &'a [syn::Attribute],
     pub vis: &'a syn::Visibility,
     pub ident: &'a Ident,
+    /// A signal type's own type and const parameters, with its `where`
+    /// clause; empty for a `#[signal] fn`.
+    pub generics: Option<&'a syn::Generics>,
     pub lifetimes: Vec<&'a Lifetime>,
     pub params: Vec<Param<'a>>,
     pub output: Option<&'a Type>,
@@ -95,6 +98,7 @@ fn validate_function(declaration: &FunctionDeclaration) -> syn::Result<Signal<'_
         attrs: &declaration.attrs,
         vis: &declaration.vis,
         ident: &sig.ident,
+        generics: None,
         lifetimes,
         params,
         output,
@@ -105,11 +109,13 @@ fn validate_function(declaration: &FunctionDeclaration) -> syn::Result<Signal<'_
 /// type, whose parameter names are optional.
 fn validate_type(declaration: &TypeDeclaration) -> syn::Result<Signal<'_>> {
     let mut errors = Errors::default();
-    if !declaration.generics.params.is_empty() || declaration.generics.where_clause.is_some() {
-        errors.spanned(
-            &declaration.generics,
-            "a signal type cannot be generic; name the lifetimes in the `fn` type instead, like `fn(&str)` or `for<'a> fn(&'a str, &'a str)`",
-        );
+    for param in &declaration.generics.params {
+        if let GenericParam::Lifetime(param) = param {
+            errors.spanned(
+                param,
+                "a signal type cannot take lifetime parameters: it keeps its receivers for as long as it lives, so it is `'static`; name the lifetimes in the `fn` type instead, like `for<'a> fn(&'a str, &'a str)`",
+            );
+        }
     }
     let Type::BareFn(function) = &declaration.ty else {
         errors.spanned(
@@ -160,6 +166,7 @@ fn validate_type(declaration: &TypeDeclaration) -> syn::Result<Signal<'_>> {
         attrs: &declaration.attrs,
         vis: &declaration.vis,
         ident: &declaration.ident,
+        generics: Some(&declaration.generics),
         lifetimes,
         params,
         output,
@@ -267,7 +274,7 @@ fn lifetimes<'a>(sig: &'a syn::Signature, errors: &mut Errors) -> Vec<&'a Lifeti
             }
             GenericParam::Type(param) => errors.spanned(
                 param,
-                "a signal cannot be generic over types: receivers are plain `fn` pointers of one type; declare one signal per type",
+                "a `#[signal] fn` cannot be generic: it is one `static` value, and a static cannot be generic; declare a generic signal type instead, like `#[signal] pub type Changed<T> = fn(item: &T);`, and give each value its own type",
             ),
             GenericParam::Const(param) => {
                 errors.spanned(param, "a signal cannot be generic over constants");

@@ -1,6 +1,6 @@
 use signals::signal;
 
 #[signal]
-pub type Changed<T> = fn(value: &T);
+pub type Changed<'a> = fn(value: &'a str);
 
 fn main() {}
