@@ -118,3 +118,31 @@ fn a_parameter_named_sender_does_not_clash() {
     forwarded.send_from(&User { name: "bob".into() }, "ann");
     assert_eq!(take(), ["bob forwarded from ann"]);
 }
+
+// A trait object as the sender: `sender = dyn Shape`, and a receiver that
+// takes `&dyn Shape` as written, without `+ 'static`.
+pub trait Shape {
+    fn area(&self) -> u32;
+}
+
+pub struct Square(pub u32);
+
+impl Shape for Square {
+    fn area(&self) -> u32 {
+        self.0 * self.0
+    }
+}
+
+#[signal]
+pub fn drawn(scale: u32) -> u32;
+
+#[receiver(signal = drawn, sender = dyn Shape)]
+fn measure(shape: &dyn Shape, scale: u32) -> u32 {
+    shape.area() * scale
+}
+
+#[test]
+fn a_dyn_trait_receiver_is_accepted_as_written() {
+    let square = Square(3);
+    assert_eq!(drawn.send_from(&square as &dyn Shape, 2), [18]);
+}

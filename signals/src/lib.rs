@@ -151,9 +151,15 @@
 //! ```
 //!
 //! The sender can be any `'static` type, unsized ones included
-//! (`sender = str`). `send_from` looks the sender's type up among the types
-//! that have filtered receivers (a handful of `TypeId` comparisons) and then
-//! loops over one precomputed table.
+//! (`sender = str`, `sender = dyn Shape`: a receiver then takes
+//! `&dyn Shape`, as written). `send_from` looks the sender's type up among
+//! the types that have filtered receivers (a handful of `TypeId`
+//! comparisons) and then loops over one precomputed table.
+//!
+//! The match is on the exact type passed: `send_from(&arc_user, ..)` with an
+//! `Arc<User>` is a send from an `Arc<User>`, not from a `User`; write
+//! `send_from(&*arc_user, ..)`. Likewise `send_from(&user as &dyn Shape, ..)`
+//! is a send from `dyn Shape`.
 //!
 //! # Order
 //!

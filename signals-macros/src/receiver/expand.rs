@@ -1,5 +1,5 @@
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{FnArg, GenericParam, ItemFn, ReturnType};
 
@@ -14,7 +14,7 @@ pub fn expand(options: &Options, function: &ItemFn) -> TokenStream {
     // Spanned at the user's signal path, so that an error about the signal
     // itself points there rather than at the whole attribute.
     let krate = &respan(&options.crate_path, signal_span);
-    let function_type = function_type(function);
+    let function_type = function_type(function, options.sender.as_ref());
     // The signal's type parameter, named like nothing the user spelled in
     // the signature, the sender or the signal path: it cannot capture a
     // user's type where the function's type is spelled.
@@ -105,22 +105,59 @@ pub fn expand(options: &Options, function: &ItemFn) -> TokenStream {
 }
 
 /// The function's own `fn` pointer type, `for<'a> fn(&'a Todo) -> R`, as
-/// its signature spells it.
-fn function_type(function: &ItemFn) -> TokenStream {
+/// its signature spells it; a first parameter `&dyn Trait` that takes the
+/// sender `dyn Trait` is spelled `&(dyn Trait + 'static)`, the type the
+/// sender is registered as (the function coerces to it).
+fn function_type(function: &ItemFn, sender: Option<&syn::Type>) -> TokenStream {
     let sig = &function.sig;
     let lifetimes = sig.generics.params.iter().filter_map(|param| match param {
         GenericParam::Lifetime(param) => Some(&param.lifetime),
         GenericParam::Type(_) | GenericParam::Const(_) => None,
     });
-    let types = sig.inputs.iter().filter_map(|input| match input {
-        FnArg::Typed(typed) => Some(&typed.ty),
-        FnArg::Receiver(_) => None,
-    });
+    let types = sig
+        .inputs
+        .iter()
+        .filter_map(|input| match input {
+            FnArg::Typed(typed) => Some(&*typed.ty),
+            FnArg::Receiver(_) => None,
+        })
+        .enumerate()
+        .map(|(index, ty)| match sender {
+            Some(sender) if index == 0 => static_sender_object(ty, sender),
+            _ => ty.to_token_stream(),
+        });
     let output = match &sig.output {
         ReturnType::Default => None,
         ReturnType::Type(arrow, ty) => Some(quote!(#arrow #ty)),
     };
     quote!(for<#(#lifetimes),*> fn(#(#types),*) #output)
+}
+
+/// `&(dyn Trait + 'static)` for `&dyn Trait` when the sender is `dyn
+/// Trait`: written without a bound, the object's lifetime would be the
+/// reference's, and the function would not match the registered sender.
+fn static_sender_object(ty: &syn::Type, sender: &syn::Type) -> TokenStream {
+    let syn::Type::Reference(reference) = ty else {
+        return ty.to_token_stream();
+    };
+    let syn::Type::TraitObject(object) = &*reference.elem else {
+        return ty.to_token_stream();
+    };
+    let unbounded = !object
+        .bounds
+        .iter()
+        .any(|bound| matches!(bound, syn::TypeParamBound::Lifetime(_)));
+    if !unbounded
+        || tokens_to_string(object.to_token_stream()) != tokens_to_string(sender.to_token_stream())
+    {
+        return ty.to_token_stream();
+    }
+    let (and, lifetime, mutability) = (
+        &reference.and_token,
+        &reference.lifetime,
+        &reference.mutability,
+    );
+    quote!(#and #lifetime #mutability (#object + 'static))
 }
 
 fn respan(path: &syn::Path, span: Span) -> syn::Path {
