@@ -1,13 +1,15 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{FnArg, GenericParam, ItemFn, ReturnType};
+use syn::{FnArg, GenericParam, ReturnType};
+
+use super::ast::ReceiverFn;
 
 use super::attr::Options;
 use crate::fresh::{fresh_ident, identifiers};
 use crate::render::tokens_to_string;
 
-pub fn expand(options: &Options, function: &ItemFn) -> TokenStream {
+pub fn expand(options: &Options, function: &ReceiverFn) -> TokenStream {
     let signal = &options.signal;
     let signal_span = signal.span();
     let ident = &function.sig.ident;
@@ -108,7 +110,7 @@ pub fn expand(options: &Options, function: &ItemFn) -> TokenStream {
 /// its signature spells it; a first parameter `&dyn Trait` that takes the
 /// sender `dyn Trait` is spelled `&(dyn Trait + 'static)`, the type the
 /// sender is registered as (the function coerces to it).
-fn function_type(function: &ItemFn, sender: Option<&syn::Type>) -> TokenStream {
+fn function_type(function: &ReceiverFn, sender: Option<&syn::Type>) -> TokenStream {
     let sig = &function.sig;
     let lifetimes = sig.generics.params.iter().filter_map(|param| match param {
         GenericParam::Lifetime(param) => Some(&param.lifetime),

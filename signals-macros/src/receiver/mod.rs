@@ -3,12 +3,13 @@
 use proc_macro2::TokenStream;
 use quote::ToTokens;
 
+mod ast;
 mod attr;
 mod expand;
 mod valid;
 
 pub fn receiver(args: TokenStream, item: TokenStream) -> TokenStream {
-    let Ok(function) = syn::parse2::<syn::ItemFn>(item.clone()) else {
+    let Ok(function) = syn::parse2::<ast::ReceiverFn>(item.clone()) else {
         let error = syn::Error::new_spanned(
             &item,
             "#[receiver] applies to a function, like `#[receiver(signal = todo_done)] fn log(item: &Todo) {}`",

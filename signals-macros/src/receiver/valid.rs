@@ -1,11 +1,13 @@
 use syn::visit::Visit;
-use syn::{FnArg, GenericParam, ItemFn, ReturnType, Type};
+use syn::{FnArg, GenericParam, ReturnType, Type};
+
+use super::ast::ReceiverFn;
 
 use crate::errors::Errors;
 
 /// What a receiver function may not be: everything that keeps it from being
 /// coerced to a plain `fn` pointer.
-pub fn validate(function: &ItemFn) -> syn::Result<()> {
+pub fn validate(function: &ReceiverFn) -> syn::Result<()> {
     let mut errors = Errors::default();
     let sig = &function.sig;
     if let Some(token) = &sig.asyncness {
