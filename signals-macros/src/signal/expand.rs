@@ -209,7 +209,7 @@ fn static_items(parts: &Parts) -> TokenStream {
     quote! {
         #(#attrs)*
         #[allow(non_camel_case_types)]
-        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[derive(Clone, Copy, Debug)]
         #vis struct #ident;
 
         const _: () = {
