@@ -18,7 +18,7 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{Bus, ListenerBag, RwLockBus, Signals2, Tick, Unprotected, boxed_receivers};
+use common::{Bus, Tick, Unprotected, boxed_receivers, each_bus};
 
 /// How long one sample of a single-threaded case runs.
 const SAMPLE: Duration = Duration::from_millis(4);
@@ -70,10 +70,10 @@ fn median(mut values: Vec<f64>) -> f64 {
     values[values.len() / 2]
 }
 
-fn emit_case<B: Bus + 'static>(count: usize) -> Case {
+fn emit_case<B: Bus + 'static>(cases: &mut Vec<Case>, count: usize) {
     let bus = B::new();
     let handles: Vec<B::Handle> = (0..count).map(|index| bus.connect(index)).collect();
-    (
+    cases.push((
         B::NAME.to_owned(),
         Box::new(move |iterations| {
             let _ = &handles;
@@ -81,7 +81,7 @@ fn emit_case<B: Bus + 'static>(count: usize) -> Case {
                 bus.emit(black_box(7));
             }
         }),
-    )
+    ));
 }
 
 fn emit(rounds: usize) {
@@ -107,11 +107,8 @@ fn emit(rounds: usize) {
                     }
                 }),
             ),
-            emit_case::<Tick>(count),
-            emit_case::<Signals2>(count),
-            emit_case::<ListenerBag>(count),
-            emit_case::<RwLockBus>(count),
         ];
+        each_bus!(emit_case(&mut cases, count));
         let medians = medians(&mut cases, rounds);
         for ((name, _), median) in cases.iter().zip(medians) {
             println!("emit\t{name}\t{count}\t{median:.3}");
@@ -120,10 +117,10 @@ fn emit(rounds: usize) {
 }
 
 fn writer(rounds: usize) {
-    fn pair_case<B: Bus + 'static>() -> Case {
+    fn pair_case<B: Bus + 'static>(cases: &mut Vec<Case>) {
         let bus = B::new();
         let handles: Vec<B::Handle> = (0..16).map(|index| bus.connect(index)).collect();
-        (
+        cases.push((
             B::NAME.to_owned(),
             Box::new(move |iterations| {
                 let _ = &handles;
@@ -131,10 +128,10 @@ fn writer(rounds: usize) {
                     bus.disconnect(bus.connect(black_box(16)));
                 }
             }),
-        )
+        ));
     }
-    fn combined_case<B: Bus + 'static>() -> Case {
-        (
+    fn combined_case<B: Bus + 'static>(cases: &mut Vec<Case>) {
+        cases.push((
             B::NAME.to_owned(),
             Box::new(move |iterations| {
                 for _ in 0..iterations {
@@ -146,24 +143,16 @@ fn writer(rounds: usize) {
                     }
                 }
             }),
-        )
+        ));
     }
-    let mut cases = vec![
-        pair_case::<Tick>(),
-        pair_case::<Signals2>(),
-        pair_case::<ListenerBag>(),
-        pair_case::<RwLockBus>(),
-    ];
+    let mut cases = Vec::new();
+    each_bus!(pair_case(&mut cases));
     let times = medians(&mut cases, rounds);
     for ((name, _), median) in cases.iter().zip(times) {
         println!("connect + disconnect\t{name}\t16\t{median:.3}");
     }
-    let mut cases = vec![
-        combined_case::<Tick>(),
-        combined_case::<Signals2>(),
-        combined_case::<ListenerBag>(),
-        combined_case::<RwLockBus>(),
-    ];
+    let mut cases = Vec::new();
+    each_bus!(combined_case(&mut cases));
     let times = medians(&mut cases, rounds);
     for ((name, _), median) in cases.iter().zip(times) {
         println!("combined\t{name}\t16\t{median:.3}");
@@ -240,22 +229,22 @@ fn alone_emit<B: Bus + 'static>(count: usize) -> ThreadCase {
     )
 }
 
-fn both_emit<B: Bus + 'static>(count: usize) -> ThreadCase {
+fn both_emit<B: Bus + 'static>(cases: &mut Vec<ThreadCase>, count: usize) {
     let bus = Arc::new(B::new());
     let handles: Vec<B::Handle> = (0..count).map(|index| bus.connect(index)).collect();
-    (
+    cases.push((
         B::NAME.to_owned(),
         Box::new(move || {
             let _ = &handles;
             two_threads(&|| bus.emit(black_box(7)), &|| bus.emit(black_box(7)))
         }),
-    )
+    ));
 }
 
-fn emit_while_connecting<B: Bus + 'static>(count: usize) -> ThreadCase {
+fn emit_while_connecting<B: Bus + 'static>(cases: &mut Vec<ThreadCase>, count: usize) {
     let bus = Arc::new(B::new());
     let handles: Vec<B::Handle> = (0..count).map(|index| bus.connect(index)).collect();
-    (
+    cases.push((
         B::NAME.to_owned(),
         Box::new(move || {
             let _ = &handles;
@@ -263,7 +252,7 @@ fn emit_while_connecting<B: Bus + 'static>(count: usize) -> ThreadCase {
                 bus.disconnect(bus.connect(count));
             })
         }),
-    )
+    ));
 }
 
 fn threads(rounds: usize) {
@@ -280,23 +269,13 @@ fn threads(rounds: usize) {
                 two_threads(&emit, &emit)
             }),
         );
-        let cases = vec![
-            floor,
-            alone_emit::<Tick>(count),
-            both_emit::<Tick>(count),
-            both_emit::<Signals2>(count),
-            both_emit::<ListenerBag>(count),
-            both_emit::<RwLockBus>(count),
-        ];
+        let mut cases = vec![floor, alone_emit::<Tick>(count)];
+        each_bus!(both_emit(&mut cases, count));
         for ((name, _), (time, _)) in cases.iter().zip(thread_medians(&cases, rounds)) {
             println!("2 threads emit\t{name}\t{count}\t{time:.3}");
         }
-        let cases = vec![
-            emit_while_connecting::<Tick>(count),
-            emit_while_connecting::<Signals2>(count),
-            emit_while_connecting::<ListenerBag>(count),
-            emit_while_connecting::<RwLockBus>(count),
-        ];
+        let mut cases = Vec::new();
+        each_bus!(emit_while_connecting(&mut cases, count));
         for ((name, _), (time, rate)) in cases.iter().zip(thread_medians(&cases, rounds)) {
             println!("emit while another thread connects\t{name}\t{count}\t{time:.3}\t{rate:.0}");
         }

@@ -19,31 +19,23 @@ rm -rf "$out"
 mkdir -p "$out/macros/src" "$out/inventory/src"
 inventory_version=$(sed -n 's/^inventory = "\(.*\)"$/\1/p' Cargo.toml)
 
-cat > "$out/macros/Cargo.toml" <<TOML
+# A package of its own workspace, so that ours does not take it in.
+manifest() {
+    cat > "$out/$1/Cargo.toml" <<TOML
 [package]
-name = "cost-macros"
+name = "cost-$1"
 version = "0.0.0"
 edition = "2024"
 publish = false
 
 [dependencies]
-signals = { path = "$root/signals" }
+$2
 
 [workspace]
 TOML
-
-cat > "$out/inventory/Cargo.toml" <<TOML
-[package]
-name = "cost-inventory"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[dependencies]
-inventory = "$inventory_version"
-
-[workspace]
-TOML
+}
+manifest macros "signals = { path = \"$root/signals\" }"
+manifest inventory "inventory = \"$inventory_version\""
 
 python3 - "$out" "$signals" "$per_signal" <<'PY'
 import sys

@@ -53,6 +53,42 @@ impl Captured {
     }
 }
 
+/// Holds a send on another thread inside a receiver until released: the
+/// case of a send still running while this thread disconnects.
+#[derive(Clone)]
+struct Hold {
+    inside: Arc<Barrier>,
+    release: Arc<Barrier>,
+}
+
+impl Hold {
+    fn new() -> Self {
+        Self {
+            inside: Arc::new(Barrier::new(2)),
+            release: Arc::new(Barrier::new(2)),
+        }
+    }
+
+    /// A receiver that holds each send that calls it.
+    fn receiver(&self) -> impl Fn(u32) + Send + Sync + 'static {
+        let hold = self.clone();
+        move |_| {
+            hold.inside.wait();
+            hold.release.wait();
+        }
+    }
+
+    /// Returns once the other thread's send is held.
+    fn wait_until_inside(&self) {
+        self.inside.wait();
+    }
+
+    /// Lets the held send go on.
+    fn release(&self) {
+        self.release.wait();
+    }
+}
+
 #[test]
 fn disconnect_drops_the_closure_before_it_returns() {
     let signal = Changed::new();
@@ -220,26 +256,17 @@ fn a_send_held_on_another_thread_delays_the_drop_until_it_finishes() {
     let (captured, closure) = Captured::closure();
     let connection = signal.connect(closure);
     // A receiver that holds the other thread's send until told to go on.
-    let inside = Arc::new(Barrier::new(2));
-    let release = Arc::new(Barrier::new(2));
-    let holder = signal.connect({
-        let (inside, release) = (Arc::clone(&inside), Arc::clone(&release));
-        move |value| {
-            if value == 1 {
-                inside.wait();
-                release.wait();
-            }
-        }
-    });
+    let hold = Hold::new();
+    let holder = signal.connect(hold.receiver());
     let sender = thread::spawn({
         let signal = Arc::clone(&signal);
         move || signal.send(1)
     });
-    inside.wait();
+    hold.wait_until_inside();
     // The held send may still reach the closure, so it must stay alive.
     assert!(connection.disconnect());
     assert!(!captured.is_dropped());
-    release.wait();
+    hold.release();
     sender.join().unwrap();
     // Dropped as the held send left: no connect, disconnect or send since.
     assert!(captured.is_dropped());
@@ -253,23 +280,16 @@ fn a_held_send_of_another_signal_does_not_delay_the_drop() {
     let other = Arc::new(Changed::new());
     let (captured, closure) = Captured::closure();
     let connection = signal.connect(closure);
-    let inside = Arc::new(Barrier::new(2));
-    let release = Arc::new(Barrier::new(2));
-    let _holder = other.connect({
-        let (inside, release) = (Arc::clone(&inside), Arc::clone(&release));
-        move |_| {
-            inside.wait();
-            release.wait();
-        }
-    });
+    let hold = Hold::new();
+    let _holder = other.connect(hold.receiver());
     let sender = thread::spawn({
         let other = Arc::clone(&other);
         move || other.send(1)
     });
-    inside.wait();
+    hold.wait_until_inside();
     connection.disconnect();
     assert!(captured.is_dropped(), "no send of this signal was running");
-    release.wait();
+    hold.release();
     sender.join().unwrap();
 }
 
@@ -281,17 +301,8 @@ fn a_held_send_nested_in_another_signal_delays_the_drop() {
     let outer = Arc::new(Changed::new());
     let (captured, closure) = Captured::closure();
     let connection = signal.connect(closure);
-    let inside = Arc::new(Barrier::new(2));
-    let release = Arc::new(Barrier::new(2));
-    let _holder = signal.connect({
-        let (inside, release) = (Arc::clone(&inside), Arc::clone(&release));
-        move |value| {
-            if value == 1 {
-                inside.wait();
-                release.wait();
-            }
-        }
-    });
+    let hold = Hold::new();
+    let _holder = signal.connect(hold.receiver());
     let _forward = outer.connect({
         let signal = Arc::clone(&signal);
         move |value| signal.send(value)
@@ -300,10 +311,10 @@ fn a_held_send_nested_in_another_signal_delays_the_drop() {
         let outer = Arc::clone(&outer);
         move || outer.send(1)
     });
-    inside.wait();
+    hold.wait_until_inside();
     connection.disconnect();
     assert!(!captured.is_dropped());
-    release.wait();
+    hold.release();
     sender.join().unwrap();
     assert!(captured.is_dropped());
 }
@@ -450,15 +461,8 @@ fn a_nested_send_that_has_ended_no_longer_holds_back_its_signal() {
         let inner = Arc::clone(&inner);
         move |value| inner.send(value)
     });
-    let inside = Arc::new(Barrier::new(2));
-    let release = Arc::new(Barrier::new(2));
-    let _holder = other.connect({
-        let (inside, release) = (Arc::clone(&inside), Arc::clone(&release));
-        move |_| {
-            inside.wait();
-            release.wait();
-        }
-    });
+    let hold = Hold::new();
+    let _holder = other.connect(hold.receiver());
     let sender = thread::spawn({
         let (outer, other) = (Arc::clone(&outer), Arc::clone(&other));
         move || {
@@ -466,10 +470,10 @@ fn a_nested_send_that_has_ended_no_longer_holds_back_its_signal() {
             other.send(2);
         }
     });
-    inside.wait();
+    hold.wait_until_inside();
     assert_eq!(captured.channel.recv().unwrap(), 1);
     connection.disconnect();
     assert!(captured.is_dropped(), "no send of `inner` is running");
-    release.wait();
+    hold.release();
     sender.join().unwrap();
 }

@@ -289,7 +289,9 @@
 //!     let _scoped = post_save.connect(|_| println!("only in this scope")).scoped();
 //!     post_save.send(false);
 //! }
-//! profile.disconnect();
+//! // Every runtime receiver left (here, `profile`) at once.
+//! assert_eq!(post_save.disconnect_all(), 1);
+//! assert!(!profile.is_connected());
 //! assert!(post_save.receivers().is_empty());
 //! ```
 //!

@@ -246,26 +246,16 @@ fn own_slot() -> Option<&'static Slot> {
 }
 
 impl Slot {
-    /// Stores one of the owner's announcements, ordered before the loads
-    /// that follow it (see the module's proof).
+    /// Stores one of the owner's announcements (its depth, or a signal it
+    /// reads) in `place`, ordered before the loads that follow it (see the
+    /// module's proof).
     #[inline]
-    fn announce(&self, depth: usize) {
-        let place = &self.depth;
+    fn announce(&self, place: &AtomicUsize, value: usize) {
         if self.light {
-            place.store(depth, Release);
+            place.store(value, Release);
             compiler_fence(core::sync::atomic::Ordering::SeqCst);
         } else {
-            place.store_seq_cst(depth);
-        }
-    }
-
-    #[inline]
-    fn name(&self, place: &AtomicUsize, signal: usize) {
-        if self.light {
-            place.store(signal, Release);
-            compiler_fence(core::sync::atomic::Ordering::SeqCst);
-        } else {
-            place.store_seq_cst(signal);
+            place.store_seq_cst(value);
         }
     }
 
@@ -314,7 +304,7 @@ pub(crate) fn enter(signal: usize) -> ReadGuard {
         // that a writer that reads it from a later section also sees that
         // this one has ended.
         slot.signals[0].store(signal, Release);
-        slot.announce(1);
+        slot.announce(&slot.depth, 1);
     } else {
         slot.depth.store(depth + 1, Relaxed);
         if slot.signals[0].load(Relaxed) != signal {
@@ -337,11 +327,11 @@ fn nest(slot: &Slot, signal: usize) {
     for place in &slot.signals[1..] {
         match place.load(Relaxed) {
             named if named == signal || named == EVERY_SIGNAL => return,
-            0 => return slot.name(place, signal),
+            0 => return slot.announce(place, signal),
             _ => {}
         }
     }
-    slot.name(&slot.signals[NESTED - 1], EVERY_SIGNAL);
+    slot.announce(&slot.signals[NESTED - 1], EVERY_SIGNAL);
 }
 
 impl Drop for ReadGuard {
@@ -352,12 +342,12 @@ impl Drop for ReadGuard {
         // may be dropped in any order. The section ends with the last one.
         let depth = slot.depth.load(Relaxed);
         if depth == 1 {
-            slot.announce(0);
+            slot.announce(&slot.depth, 0);
         } else if depth & !NAMED_NESTED != 1 {
             slot.depth.store(depth - 1, Relaxed);
             return;
         } else {
-            slot.announce(0);
+            slot.announce(&slot.depth, 0);
             forget_nested(slot);
         }
         let retirements = global().retirements.0.load_seq_cst();
@@ -501,6 +491,11 @@ pub(crate) fn retire<G: Send + 'static>(signal: usize, kind: Garbage, garbage: G
         match own.filter(|slot| slot.may_read(Some(signal))) {
             Some(slot) => wait_for_own(slot, vec![garbage]),
             None => drop(garbage),
+        }
+        // A batch left from when other threads were sending: nothing can
+        // read it unless this thread is inside a send.
+        if own.is_none_or(|slot| !slot.may_read(None)) {
+            drop(core::mem::take(&mut global().pending().batch));
         }
         return;
     }
