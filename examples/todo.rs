@@ -5,14 +5,16 @@
 //! - `User::save` sends `post_save` from the user; a receiver registered with
 //!   `sender = User` creates the user's profile, like Django's
 //!   `post_save.connect(create_profile, sender=User)`.
+//!   A user shared as an `Arc<User>` reaches the same receiver, and an
+//!   audit receiver with `sender = AnySender` hears every sender.
 //! - `Todo::archive` asks `may_archive`, a signal with a return value, and
 //!   archives only when no receiver objects.
 //!
 //! Run with `cargo run --example todo`.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use signals::{receiver, signal};
+use signals::{AnySender, receiver, signal};
 
 #[derive(Debug)]
 pub struct User {
@@ -111,6 +113,17 @@ fn create_profile(user: &User, created: bool) {
     }
 }
 
+// Every sender, whatever its type: the audit trail names it. The sender
+// is as passed, so a shared user arrives as an `Arc<User>`.
+#[receiver(signal = post_save, sender = AnySender)]
+fn audit_save(sender: &AnySender, created: bool) {
+    let user = sender
+        .downcast_ref::<User>()
+        .or_else(|| sender.downcast_ref::<Arc<User>>().map(|user| &**user));
+    let who = user.map_or(sender.type_name(), |user| user.name.as_str());
+    println!("[audit] saved by {who} (created: {created})");
+}
+
 #[receiver(signal = post_save)]
 fn count_saves(created: bool) {
     println!("[stats] a model was saved (created: {created})");
@@ -133,8 +146,12 @@ fn main() {
     let ann = User { name: "ann".into() };
     ann.save(true);
     ann.save(false);
-    // Sent without a sender: the `sender = User` receiver is not called.
+    // Sent without a sender: only the receivers without a filter hear it.
     post_save.send(true);
+    // A user shared between sessions: a send from the `Arc<User>` reaches
+    // the receivers of `sender = User`, with the user inside.
+    let bob = Arc::new(User { name: "bob".into() });
+    post_save.send_from(&bob, true);
 
     let mut todo = Todo::new("write the docs");
     todo.mark_done();

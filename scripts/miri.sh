@@ -12,4 +12,4 @@ cd "$(dirname "$0")/.."
 export MIRIFLAGS="${MIRIFLAGS:--Zmiri-ignore-leaks}"
 exec cargo +nightly miri test --target-dir target/miri \
     --test test_connect --test test_connect_kinds --test test_reentrancy \
-    --test test_prompt_drop "$@"
+    --test test_prompt_drop --test test_any_sender --test test_pointer_senders "$@"

@@ -41,7 +41,7 @@ impl<S: Signature> Connections<S> {
     #[inline]
     pub fn emit<O: ?Sized + 'static>(
         &self,
-        statics: StaticSlots<'_, S::Fn, S::SenderFn<O>>,
+        statics: StaticSlots<'_, S, O>,
         call: impl FnMut(Target<'_, S, O>),
     ) {
         match self.shared.get() {
@@ -59,7 +59,7 @@ impl<S: Signature> Connections<S> {
     /// one as the iterator is advanced.
     pub fn emission<'a, O: ?Sized + 'static>(
         &'a self,
-        statics: StaticSlots<'a, S::Fn, S::SenderFn<O>>,
+        statics: StaticSlots<'a, S, O>,
     ) -> Emission<'a, S, O> {
         Emission::new(statics, self.shared.get().map(|shared| &**shared))
     }

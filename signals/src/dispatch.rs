@@ -1,8 +1,9 @@
 use core::any::{Any, TypeId};
 use core::slice;
 
+use crate::sender::AnySender;
 use crate::signature::Signature;
-use crate::static_receiver::{ReceiverFn, StaticReceiver};
+use crate::static_receiver::{ReceiverFn, SenderFilter, StaticReceiver};
 use crate::{ReceiverInfo, Signal};
 
 /// The receivers of one signal, collected from the link-time registry once
@@ -13,37 +14,78 @@ pub struct Dispatch<S: Signal> {
     /// The priority of each receiver in `unfiltered`, to merge runtime
     /// receivers in.
     unfiltered_priorities: Box<[i32]>,
+    /// With receivers of `sender = AnySender`: the receivers of a send from
+    /// a sender no receiver filters on, which replaces `unfiltered` there.
+    /// A plain `send` has no sender, so it calls none of them.
+    any_sender: Option<PlainSlots<S>>,
     by_sender: Box<[SenderTable]>,
     receivers: Box<[ReceiverInfo]>,
 }
 
-struct SenderTable {
+pub(crate) struct SenderTable {
     sender: TypeId,
-    /// The `SenderSlots<S, O>` of this table's sender type `O`.
+    /// The `SenderSlots<S, W>` of this table's sender type `W`.
     slots: Box<dyn Any + Send + Sync>,
 }
 
-/// The table of the sender type `O` for the signal `S`, with each
+/// The table of the sender type `W` for the signal `S`, with each
 /// receiver's priority.
-type SenderSlots<S, O> = Box<
-    [(
-        i32,
-        Slot<<S as Signature>::Fn, <S as Signature>::SenderFn<O>>,
-    )],
->;
+type SenderSlots<S, W> = Box<[(i32, Slot<S, W>)]>;
 
-/// One entry of a sender's table: a receiver that ignores the sender, or one
-/// that takes it as its first argument.
+/// One entry of a sender's table.
 #[doc(hidden)]
-#[derive(Clone, Copy)]
-pub enum Slot<F, G> {
-    Receiver(F),
-    SenderReceiver(G),
+pub enum Slot<S: Signature, O: ?Sized + 'static> {
+    /// A receiver that does not take the sender.
+    Receiver(S::Fn),
+    /// A receiver filtered on the sender type `O`, or on the type it points
+    /// to, that takes it first.
+    SenderReceiver(S::SenderFn<O>),
+    /// A receiver of every sender, which takes it as an [`AnySender`].
+    AnySenderReceiver(S::SenderFn<AnySender>),
+}
+
+impl<S: Signature, O: ?Sized + 'static> Clone for Slot<S, O> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S: Signature, O: ?Sized + 'static> Copy for Slot<S, O> {}
+
+/// The table of a send from a sender no receiver filters on, when some
+/// receiver takes any sender, with each receiver's priority.
+type PlainSlots<S> = Box<[(i32, PlainSlot<S>)]>;
+
+/// One entry of the table of a send from a sender no receiver filters on.
+#[doc(hidden)]
+pub enum PlainSlot<S: Signature> {
+    Receiver(S::Fn),
+    AnySenderReceiver(S::SenderFn<AnySender>),
+}
+
+impl<S: Signature> Clone for PlainSlot<S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S: Signature> Copy for PlainSlot<S> {}
+
+impl<S: Signature> PlainSlot<S> {
+    #[inline]
+    fn slot<O: ?Sized + 'static>(self) -> Slot<S, O> {
+        match self {
+            Self::Receiver(function) => Slot::Receiver(function),
+            Self::AnySenderReceiver(function) => Slot::AnySenderReceiver(function),
+        }
+    }
 }
 
 impl<S: Signal> Dispatch<S> {
     /// Sorts the registered receivers into their call order and builds one
-    /// table for `send` and one per sender type for `send_from`.
+    /// table for `send` and one per sender type for `send_from`: the types
+    /// receivers filter on, and the pointers to them that `send_from` sees
+    /// through.
     pub fn collect(registered: impl IntoIterator<Item = &'static StaticReceiver<S>>) -> Self {
         let mut sorted: Vec<&'static StaticReceiver<S>> = registered.into_iter().collect();
         sorted.sort_by(|a, b| a.info.call_order(&b.info));
@@ -56,22 +98,40 @@ impl<S: Signal> Dispatch<S> {
             })
             .unzip();
 
+        let any_sender = sorted
+            .iter()
+            .any(|receiver| match &receiver.function {
+                ReceiverFn::Filtered(filter) => filter.any_sender_slot().is_some(),
+                ReceiverFn::Unfiltered(_) => false,
+            })
+            .then(|| {
+                sorted
+                    .iter()
+                    .filter_map(|receiver| {
+                        let priority = receiver.info.priority();
+                        match &receiver.function {
+                            ReceiverFn::Unfiltered(function) => {
+                                Some((priority, PlainSlot::Receiver(*function)))
+                            }
+                            ReceiverFn::Filtered(filter) => {
+                                filter.any_sender_slot().map(|slot| (priority, slot))
+                            }
+                        }
+                    })
+                    .collect()
+            });
+
         let mut by_sender: Vec<SenderTable> = Vec::new();
         for receiver in &sorted {
             if let ReceiverFn::Filtered(filter) = &receiver.function {
-                let sender = (filter.sender)();
-                if by_sender.iter().all(|table| table.sender != sender) {
-                    by_sender.push(SenderTable {
-                        sender,
-                        slots: (filter.build_table)(&sorted),
-                    });
-                }
+                (filter.build_tables)(&sorted, &mut by_sender);
             }
         }
 
         Self {
             unfiltered: unfiltered.into_boxed_slice(),
             unfiltered_priorities: unfiltered_priorities.into_boxed_slice(),
+            any_sender,
             by_sender: by_sender.into_boxed_slice(),
             receivers: sorted
                 .iter()
@@ -80,10 +140,10 @@ impl<S: Signal> Dispatch<S> {
         }
     }
 
-    /// The receivers every `send` calls, in call order.
+    /// The receivers of a plain `send`, in call order.
     #[inline]
     #[must_use]
-    pub fn unfiltered<O: ?Sized + 'static>(&self) -> StaticSlots<'_, S::Fn, S::SenderFn<O>> {
+    pub fn unfiltered<O: ?Sized + 'static>(&self) -> StaticSlots<'_, S, O> {
         StaticSlots::Unfiltered {
             functions: self.unfiltered.iter(),
             priorities: self.unfiltered_priorities.iter(),
@@ -93,19 +153,17 @@ impl<S: Signal> Dispatch<S> {
     /// The receivers a send from a sender of type `O` calls, in call order.
     #[inline]
     #[must_use]
-    pub fn slots_from<O: ?Sized + 'static>(
-        &self,
-        _sender: &O,
-    ) -> StaticSlots<'_, S::Fn, S::SenderFn<O>> {
+    pub fn slots_from<O: ?Sized + 'static>(&self, _sender: &O) -> StaticSlots<'_, S, O> {
         let sender = TypeId::of::<O>();
         let table = self
             .by_sender
             .iter()
             .find(|table| table.sender == sender)
             .and_then(|table| table.slots.downcast_ref::<SenderSlots<S, O>>());
-        match table {
-            Some(slots) => StaticSlots::Filtered(slots.iter()),
-            None => self.unfiltered(),
+        match (table, &self.any_sender) {
+            (Some(slots), _) => StaticSlots::Filtered(slots.iter()),
+            (None, Some(slots)) => StaticSlots::Plain(slots.iter()),
+            (None, None) => self.unfiltered(),
         }
     }
 
@@ -116,50 +174,53 @@ impl<S: Signal> Dispatch<S> {
     }
 }
 
-/// Builds the table of a sender type `O`: the unfiltered receivers and those
-/// filtered on `O`, in call order.
-pub(crate) fn sender_table<S: Signal, O: ?Sized + 'static>(
+/// Adds the table of the sender type `W` to `tables`, unless it is there:
+/// the unfiltered receivers, those of every sender, and those filtered on
+/// `W` or on the type `W` points to, in call order.
+pub(crate) fn add_sender_table<S: Signal, W: ?Sized + 'static>(
     sorted: &[&'static StaticReceiver<S>],
-) -> Box<dyn Any + Send + Sync> {
-    let sender = TypeId::of::<O>();
-    let slots: SenderSlots<S, O> = sorted
+    tables: &mut Vec<SenderTable>,
+) {
+    let sender = TypeId::of::<W>();
+    if tables.iter().any(|table| table.sender == sender) {
+        return;
+    }
+    let slots: SenderSlots<S, W> = sorted
         .iter()
-        .filter_map(|receiver| match &receiver.function {
-            ReceiverFn::Unfiltered(function) => {
-                Some((receiver.info.priority(), Slot::Receiver(*function)))
-            }
-            ReceiverFn::Filtered(filter) if (filter.sender)() == sender => {
-                let function = filter.function;
-                let slot = if let Some(function) = function.downcast_ref::<S::Fn>() {
-                    Slot::Receiver(*function)
-                } else if let Some(function) = function.downcast_ref::<S::SenderFn<O>>() {
-                    Slot::SenderReceiver(*function)
-                } else {
-                    unreachable!(
-                        "`{}` registered for `{}` with a function of neither receiver type",
-                        receiver.info,
-                        S::NAME
-                    )
-                };
-                Some((receiver.info.priority(), slot))
-            }
-            ReceiverFn::Filtered(_) => None,
+        .filter_map(|receiver| {
+            let slot = match &receiver.function {
+                ReceiverFn::Unfiltered(function) => Slot::Receiver(*function),
+                ReceiverFn::Filtered(filter) => slot_for::<S, W>(filter)?,
+            };
+            Some((receiver.info.priority(), slot))
         })
         .collect();
-    Box::new(slots)
+    tables.push(SenderTable {
+        sender,
+        slots: Box::new(slots),
+    });
+}
+
+/// The slot of a filtered receiver in the table of the sender type `W`.
+fn slot_for<S: Signal, W: ?Sized + 'static>(filter: &SenderFilter<S>) -> Option<Slot<S, W>> {
+    match filter.any_sender_slot() {
+        Some(slot) => Some(slot.slot()),
+        None => filter.slot::<W>(),
+    }
 }
 
 /// The static receivers of one send, with their priorities, in call order.
 #[doc(hidden)]
-pub enum StaticSlots<'a, F, G> {
+pub enum StaticSlots<'a, S: Signature, O: ?Sized + 'static> {
     Unfiltered {
-        functions: slice::Iter<'a, F>,
+        functions: slice::Iter<'a, S::Fn>,
         priorities: slice::Iter<'a, i32>,
     },
-    Filtered(slice::Iter<'a, (i32, Slot<F, G>)>),
+    Filtered(slice::Iter<'a, (i32, Slot<S, O>)>),
+    Plain(slice::Iter<'a, (i32, PlainSlot<S>)>),
 }
 
-impl<F: Copy, G: Copy> StaticSlots<'_, F, G> {
+impl<S: Signature, O: ?Sized + 'static> StaticSlots<'_, S, O> {
     /// No static receivers: those of a signal type, or of a muted signal.
     #[must_use]
     pub fn empty() -> Self {
@@ -169,18 +230,19 @@ impl<F: Copy, G: Copy> StaticSlots<'_, F, G> {
     /// The next receiver, without its priority: for a send with no runtime
     /// receiver to merge in, where reading priorities is wasted work.
     #[inline]
-    pub(crate) fn next_slot(&mut self) -> Option<Slot<F, G>> {
+    pub(crate) fn next_slot(&mut self) -> Option<Slot<S, O>> {
         match self {
             Self::Unfiltered { functions, .. } => {
                 functions.next().map(|function| Slot::Receiver(*function))
             }
             Self::Filtered(slots) => slots.next().map(|(_, slot)| *slot),
+            Self::Plain(slots) => slots.next().map(|(_, slot)| slot.slot()),
         }
     }
 }
 
-impl<F: Copy, G: Copy> Iterator for StaticSlots<'_, F, G> {
-    type Item = (i32, Slot<F, G>);
+impl<S: Signature, O: ?Sized + 'static> Iterator for StaticSlots<'_, S, O> {
+    type Item = (i32, Slot<S, O>);
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
@@ -196,6 +258,9 @@ impl<F: Copy, G: Copy> Iterator for StaticSlots<'_, F, G> {
                 ))
             }
             Self::Filtered(slots) => slots.next().copied(),
+            Self::Plain(slots) => slots
+                .next()
+                .map(|(priority, slot)| (*priority, slot.slot())),
         }
     }
 
@@ -204,6 +269,7 @@ impl<F: Copy, G: Copy> Iterator for StaticSlots<'_, F, G> {
         match self {
             Self::Unfiltered { functions, .. } => functions.size_hint(),
             Self::Filtered(slots) => slots.size_hint(),
+            Self::Plain(slots) => slots.size_hint(),
         }
     }
 }

@@ -9,10 +9,11 @@ use crate::signature::Signature;
 
 impl<S: Signature, O: ?Sized + 'static> Target<'_, S, O> {
     #[inline]
-    fn from_slot(slot: Slot<S::Fn, S::SenderFn<O>>) -> Self {
+    fn from_slot(slot: Slot<S, O>) -> Self {
         match slot {
             Slot::Receiver(function) => Self::Static(function),
             Slot::SenderReceiver(function) => Self::StaticSender(function),
+            Slot::AnySenderReceiver(function) => Self::StaticAnySender(function),
         }
     }
 }
@@ -20,11 +21,22 @@ impl<S: Signature, O: ?Sized + 'static> Target<'_, S, O> {
 /// Calls every static receiver in `statics`, none of them merged.
 #[inline]
 pub(crate) fn emit_static<S: Signature, O: ?Sized + 'static>(
-    mut statics: StaticSlots<'_, S::Fn, S::SenderFn<O>>,
+    statics: StaticSlots<'_, S, O>,
     mut call: impl FnMut(Target<'_, S, O>),
 ) {
-    while let Some(slot) = statics.next_slot() {
-        call(Target::from_slot(slot));
+    match statics {
+        // The loop of every plain `send`: over function pointers alone,
+        // whatever the other kinds of table.
+        StaticSlots::Unfiltered { functions, .. } => {
+            for function in functions {
+                call(Target::Static(*function));
+            }
+        }
+        mut statics => {
+            while let Some(slot) = statics.next_slot() {
+                call(Target::from_slot(slot));
+            }
+        }
     }
 }
 
@@ -37,7 +49,7 @@ pub(crate) fn emit_static<S: Signature, O: ?Sized + 'static>(
 #[inline]
 pub(crate) fn emit_merged<S: Signature, O: ?Sized + 'static>(
     shared: &Shared<S>,
-    statics: StaticSlots<'_, S::Fn, S::SenderFn<O>>,
+    statics: StaticSlots<'_, S, O>,
     mut call: impl FnMut(Target<'_, S, O>),
 ) {
     let pinned = shared.pin();
@@ -76,20 +88,17 @@ pub struct Emission<'a, S: Signature, O: ?Sized + 'static> {
 
 enum Cursor<'a, S: Signature, O: ?Sized + 'static> {
     /// No runtime receiver: the static ones alone, priorities unread.
-    Statics(StaticSlots<'a, S::Fn, S::SenderFn<O>>),
+    Statics(StaticSlots<'a, S, O>),
     /// Both, merged by priority.
     Merged {
-        statics: Peekable<StaticSlots<'a, S::Fn, S::SenderFn<O>>>,
+        statics: Peekable<StaticSlots<'a, S, O>>,
         pinned: Pinned<'a, S>,
         next_runtime: usize,
     },
 }
 
 impl<'a, S: Signature, O: ?Sized + 'static> Emission<'a, S, O> {
-    pub(crate) fn new(
-        statics: StaticSlots<'a, S::Fn, S::SenderFn<O>>,
-        shared: Option<&'a Shared<S>>,
-    ) -> Self {
+    pub(crate) fn new(statics: StaticSlots<'a, S, O>, shared: Option<&'a Shared<S>>) -> Self {
         let cursor = match shared {
             // Muted: no receiver at all, static ones included.
             Some(shared) if shared.is_muted() => Cursor::Statics(StaticSlots::empty()),

@@ -112,7 +112,7 @@
 //! | option | meaning | default |
 //! |---|---|---|
 //! | `signal = path` | the signal to receive (required) | |
-//! | `sender = Type` | only called by `send_from` with a sender of this type | every send |
+//! | `sender = Type` | only called by `send_from` with a sender of this type, or an `Arc`, `Rc`, `Box` or `&'static` of it; `sender = AnySender`: by every `send_from` | every send |
 //! | `priority = n` | an `i32`; higher runs first | `0` |
 //! | `crate = path` | where the `signals` crate is, if you re-export it | `::signals` |
 //!
@@ -156,10 +156,66 @@
 //! the types that have filtered receivers (a handful of `TypeId`
 //! comparisons) and then loops over one precomputed table.
 //!
-//! The match is on the exact type passed: `send_from(&arc_user, ..)` with an
-//! `Arc<User>` is a send from an `Arc<User>`, not from a `User`; write
-//! `send_from(&*arc_user, ..)`. Likewise `send_from(&user as &dyn Shape, ..)`
-//! is a send from `dyn Shape`.
+//! ## Pointers to a sender
+//!
+//! A send from an `Arc<User>`, `Rc<User>`, `Box<User>` or `&'static User`
+//! reaches the receivers of `sender = User` too, each called with the
+//! `User` inside; receivers of `sender = Arc<User>` are reached as well, in
+//! the same call order. The tables for these pointer types are built once,
+//! with the others, so a send pays nothing for them.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use signals::{receiver, signal};
+//!
+//! pub struct User {
+//!     pub name: String,
+//! }
+//!
+//! #[signal]
+//! pub fn logged_in(first_time: bool);
+//!
+//! #[receiver(signal = logged_in, sender = User)]
+//! fn welcome(user: &User, first_time: bool) {
+//!     if first_time {
+//!         println!("welcome, {}", user.name);
+//!     }
+//! }
+//!
+//! let ann = Arc::new(User { name: "ann".into() });
+//! logged_in.send_from(&ann, true); // welcome, ann
+//! ```
+//!
+//! Beyond that, the match is on the exact type passed: an `Arc<Box<User>>`
+//! points to a `Box<User>`, and a `Pin<Box<User>>` or a `MutexGuard<User>`
+//! is a sender of its own type; write `send_from(&**sender, ..)`.
+//! `send_from(&user as &dyn Shape, ..)` is a send from `dyn Shape`. When a
+//! receiver seems not to be called, [`receivers()`](#introspection) shows
+//! the sender type it waits for, as written.
+//!
+//! ## Any sender
+//!
+//! `sender = AnySender` receives every `send_from`, whatever the sender,
+//! and may take it as an [`&AnySender`](AnySender): Blinker's receiver for
+//! any sender, which still sees who sent. It can tell the sender's type and
+//! downcast it, unsized senders included. A plain `send` has no sender, so
+//! it calls only the receivers without a filter. `sender = dyn Any` is a
+//! compile error, since no `send_from(&value, ..)` is a send from a
+//! `dyn Any`.
+//!
+//! ```
+//! use signals::{AnySender, receiver, signal};
+//!
+//! #[signal]
+//! pub fn deleted(id: u64);
+//!
+//! #[receiver(signal = deleted, sender = AnySender)]
+//! fn audit(sender: &AnySender, id: u64) {
+//!     println!("{} deleted {id}", sender.type_name());
+//! }
+//!
+//! deleted.send_from("admin console", 7); // str deleted 7
+//! ```
 //!
 //! # Order
 //!
@@ -299,7 +355,7 @@
 //! |---|---|---|
 //! | `connect(f)` | `Fn(args..)` | called by every send |
 //! | `connect_with(&options, f)` | `Fn(args..)` | with a [priority and a key](ConnectOptions) |
-//! | `connect_from::<S>(f)` | `Fn(&S, args..)` | only sends from a sender of type `S` |
+//! | `connect_from::<S>(f)` | `Fn(&S, args..)` | only sends from a sender of type `S`, or [a pointer to one](#pointers-to-a-sender); `S = AnySender`: every `send_from` |
 //! | `connect_weak(&arc, f)` | `Fn(&T, args..)` | while the `Arc<T>` lives; the signal holds a `Weak` |
 //! | `connected_to(f, body)` | `Fn(args..)` | connected while `body` runs, for tests (Blinker's `connected_to`) |
 //!
@@ -307,6 +363,11 @@
 //! once (Blinker's `receivers.clear()`, Boost's `disconnect_all_slots`) and
 //! returns how many there were; static receivers stay, and `mute()` silences
 //! them.
+//!
+//! The closure of `connect_from` names its sender's type, as in
+//! `|user: &User, created|`, or the call does: `connect_from::<User>(..)`.
+//! Without either, rustc asks for a type and suggests `|user: &Sender, ..|`,
+//! where `Sender` stands for the type you mean.
 //!
 //! `connect_from_with` and `connect_weak_with` take options too. Receivers
 //! connected at run time must be `Send + Sync + 'static`: a signal can be sent
@@ -596,6 +657,7 @@ mod muted;
 mod options;
 mod reader;
 mod receiver_info;
+mod sender;
 mod signal;
 mod signature;
 mod static_receiver;
@@ -609,6 +671,7 @@ pub use connection::{Connection, ConnectionBlock, ScopedConnection};
 pub use muted::Muted;
 pub use options::ConnectOptions;
 pub use receiver_info::{ReceiverInfo, ReceiverKind};
+pub use sender::AnySender;
 pub use signal::Signal;
 pub use signals_macros::{receiver, signal};
 

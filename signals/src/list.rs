@@ -15,11 +15,14 @@ use core::any::{Any, TypeId};
 use core::ops::DerefMut;
 use core::ptr::{self, NonNull};
 use std::borrow::Cow;
+use std::rc::Rc;
 use std::sync::{Arc, PoisonError, Weak};
 
+use crate::__private::NoSender;
 use crate::connection::{BlockCount, Connection, Link};
 use crate::muted::{Mute, Muted};
 use crate::reader::{self, Garbage, ReadGuard};
+use crate::sender::{AnySender, SenderPointer};
 use crate::signature::Signature;
 use crate::sync::Mutex;
 use crate::sync::SeqCst;
@@ -242,10 +245,13 @@ pub enum Callback<S: Signature> {
         target: Weak<dyn Any + Send + Sync>,
         function: Box<S::WeakDyn>,
     },
-    /// `Box<S::SenderDyn<O>>` for the sender type whose id is `sender`.
+    /// `Arc<S::SenderDyn<O>>` for the sender type whose id is `sender`,
+    /// and for each pointer type `W` to `O` a `Box<S::SenderDyn<W>>`
+    /// calling it, with the id of `W`.
     Sender {
         sender: TypeId,
         function: Box<dyn Any + Send + Sync>,
+        pointers: Box<[(TypeId, Box<dyn Any + Send + Sync>)]>,
     },
 }
 
@@ -254,8 +260,10 @@ pub enum Callback<S: Signature> {
 pub enum Target<'a, S: Signature, O: ?Sized + 'static> {
     Static(S::Fn),
     StaticSender(S::SenderFn<O>),
+    StaticAnySender(S::SenderFn<AnySender>),
     Runtime(&'a S::Dyn),
     RuntimeSender(&'a S::SenderDyn<O>),
+    RuntimeAnySender(&'a S::SenderDyn<AnySender>),
     Weak(&'a S::WeakDyn),
 }
 
@@ -555,13 +563,27 @@ impl<S: Signature> Entry<S> {
                     Some(Target::Weak(&**function))
                 }
             }
-            Callback::Sender { sender, function } => {
-                if *sender == TypeId::of::<O>() {
+            Callback::Sender {
+                sender,
+                function,
+                pointers,
+            } => {
+                let wanted = TypeId::of::<O>();
+                if *sender == wanted {
                     function
-                        .downcast_ref::<Box<S::SenderDyn<O>>>()
+                        .downcast_ref::<Arc<S::SenderDyn<O>>>()
                         .map(|function| Target::RuntimeSender(&**function))
+                } else if *sender == TypeId::of::<AnySender>() && wanted != TypeId::of::<NoSender>()
+                {
+                    function
+                        .downcast_ref::<Arc<S::SenderDyn<AnySender>>>()
+                        .map(|function| Target::RuntimeAnySender(&**function))
                 } else {
-                    None
+                    pointers
+                        .iter()
+                        .find(|(pointer, _)| *pointer == wanted)
+                        .and_then(|(_, function)| function.downcast_ref::<Box<S::SenderDyn<O>>>())
+                        .map(|function| Target::RuntimeSender(&**function))
                 }
             }
         }
@@ -596,6 +618,14 @@ impl<S: Signature> Link for Entry<S> {
     }
 }
 
+/// `function` as a receiver of sends from `W`, with the id of `W`.
+fn through<S: Signature, W: SenderPointer<O>, O: ?Sized + 'static>(
+    function: &Arc<S::SenderDyn<O>>,
+) -> (TypeId, Box<dyn Any + Send + Sync>) {
+    let through: Box<S::SenderDyn<W>> = S::__through_dyn::<W, O>(Arc::clone(function));
+    (TypeId::of::<W>(), Box::new(through))
+}
+
 impl<S: Signature> Callback<S> {
     /// A receiver called by every send.
     #[must_use]
@@ -603,12 +633,27 @@ impl<S: Signature> Callback<S> {
         Self::Plain(function)
     }
 
-    /// A receiver called only by sends from a sender of type `O`.
+    /// A receiver called only by sends from a sender of type `O`, or from
+    /// an `Arc`, `Rc`, `Box` or `&'static` of it; with `O = AnySender`, by
+    /// every send that has a sender.
     #[must_use]
-    pub fn sender<O: ?Sized + 'static>(function: Box<S::SenderDyn<O>>) -> Self {
+    pub fn sender<O: ?Sized + 'static>(function: Arc<S::SenderDyn<O>>) -> Self {
+        let sender = TypeId::of::<O>();
+        let pointers: Box<[(TypeId, Box<dyn Any + Send + Sync>)]> =
+            if sender == TypeId::of::<AnySender>() {
+                Box::new([])
+            } else {
+                Box::new([
+                    through::<S, Arc<O>, O>(&function),
+                    through::<S, Rc<O>, O>(&function),
+                    through::<S, Box<O>, O>(&function),
+                    through::<S, &'static O, O>(&function),
+                ])
+            };
         Self::Sender {
-            sender: TypeId::of::<O>(),
+            sender,
             function: Box::new(function),
+            pointers,
         }
     }
 

@@ -6,15 +6,17 @@ pub use std::sync::{Arc, OnceLock};
 pub use inventory;
 
 pub use crate::connections::{Connections, receivers, runtime_info};
-pub use crate::dispatch::{Dispatch, Slot, StaticSlots};
+pub use crate::dispatch::{Dispatch, StaticSlots};
 pub use crate::emission::{Emission, Responses};
 pub use crate::list::{Callback, Target};
 pub use crate::reader::light_reads;
 pub use crate::receiver_info::ReceiverInfo;
+pub use crate::sender::SenderPointer;
 pub use crate::signal::{Accepts, AcceptsFrom};
 pub use crate::signature::Signature;
 pub use crate::static_receiver::{
-    ReceiverDefinition, Registers, StaticReceiver, filtered, registration, unfiltered,
+    ReceiverDefinition, ReceiverFunction, Registers, StaticReceiver, filtered, registration,
+    unfiltered,
 };
 
 /// Implemented by every `Copy` type: a by-value signal argument is handed to

@@ -1,6 +1,8 @@
 use crate::connections::Connections;
 use crate::dispatch::Dispatch;
+use crate::sender::SenderPointer;
 use crate::signature::Signature;
+use crate::static_receiver::ReceiverFunction;
 
 /// A signal declared with [`#[signal]`](crate::signal).
 ///
@@ -62,4 +64,14 @@ pub trait Accepts<F>: Signal<Fn = F> {}
     label = "this function's signature does not match the signal",
     note = "a receiver with `sender = {O}` takes the signal's parameters, optionally preceded by `&{O}`"
 )]
-pub trait AcceptsFrom<O: ?Sized, F>: Signal {}
+pub trait AcceptsFrom<O: ?Sized, F>: Signal {
+    /// For `F = Self::SenderFn<O>`: the receiver `R` as a receiver of
+    /// sends from `W`, a pointer to `O`. `None` for `F = Self::Fn`, whose
+    /// receivers need no sender.
+    #[doc(hidden)]
+    #[must_use]
+    fn __through<W: SenderPointer<O> + ?Sized, R: ReceiverFunction<F>>() -> Option<Self::SenderFn<W>>
+    {
+        None
+    }
+}

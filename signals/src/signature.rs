@@ -1,3 +1,7 @@
+use std::sync::Arc;
+
+use crate::sender::SenderPointer;
+
 /// The receiver types of one signal, as the macros spell them from its
 /// declaration: implemented for every `#[signal]` and signal type.
 ///
@@ -22,4 +26,11 @@ pub trait Signature: 'static {
     type SenderDyn<O: ?Sized + 'static>: ?Sized + Send + Sync + 'static;
     /// A receiver of a weak target: `None` once the target is gone.
     type WeakDyn: ?Sized + Send + Sync + 'static;
+
+    /// `function`, a runtime receiver of the sender `O`, as a receiver of
+    /// sends from `W`, a pointer to `O`.
+    #[doc(hidden)]
+    fn __through_dyn<W: SenderPointer<O> + ?Sized, O: ?Sized + 'static>(
+        function: Arc<Self::SenderDyn<O>>,
+    ) -> Box<Self::SenderDyn<W>>;
 }

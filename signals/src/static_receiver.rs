@@ -1,5 +1,9 @@
 use core::any::{Any, TypeId};
+use std::rc::Rc;
+use std::sync::Arc;
 
+use crate::dispatch::{PlainSlot, SenderTable, Slot, add_sender_table};
+use crate::sender::{AnySender, SenderPointer};
 use crate::signal::AcceptsFrom;
 use crate::{ReceiverInfo, Signal};
 
@@ -14,17 +18,41 @@ pub struct StaticReceiver<S: Signal> {
 pub(crate) enum ReceiverFn<S: Signal> {
     /// Called by every send.
     Unfiltered(S::Fn),
-    /// Called only by `send_from` with a sender of one type.
+    /// Called only by `send_from` with a sender of one type, or of a
+    /// pointer to it; or by every send, with `sender = AnySender`.
     Filtered(SenderFilter<S>),
 }
 
 pub(crate) struct SenderFilter<S: Signal> {
-    pub(crate) sender: fn() -> TypeId,
-    /// Either an `S::Fn` or an `S::SenderFn<O>` for the sender type `O`. The
-    /// typed table for `O` is built once, by `build_table`, which knows `O`
-    /// and recovers the function's type.
-    pub(crate) function: &'static (dyn Any + Send + Sync),
-    pub(crate) build_table: fn(&[&'static StaticReceiver<S>]) -> Box<dyn Any + Send + Sync>,
+    sender: fn() -> TypeId,
+    /// This receiver's entry in the table of the sender type `W` whose id
+    /// it is given, as a `Slot<S, W>`; `None` if a send from `W` does not
+    /// reach it. Only the code that registered the receiver knows its
+    /// function's type, so the table of each `W` asks it.
+    slot: fn(TypeId) -> Option<Box<dyn Any>>,
+    /// Adds the tables of the sender types this receiver is reached from.
+    pub(crate) build_tables: fn(&[&'static StaticReceiver<S>], &mut Vec<SenderTable>),
+}
+
+impl<S: Signal> SenderFilter<S> {
+    pub(crate) fn slot<W: ?Sized + 'static>(&self) -> Option<Slot<S, W>> {
+        let slot = (self.slot)(TypeId::of::<W>())?;
+        slot.downcast::<Slot<S, W>>().ok().map(|slot| *slot)
+    }
+
+    /// The entry of a receiver of every sender, in any table; `None` for
+    /// a receiver filtered on one sender type.
+    pub(crate) fn any_sender_slot(&self) -> Option<PlainSlot<S>> {
+        if (self.sender)() != TypeId::of::<AnySender>() {
+            return None;
+        }
+        match self.slot::<AnySender>()? {
+            Slot::Receiver(function) => Some(PlainSlot::Receiver(function)),
+            Slot::SenderReceiver(function) | Slot::AnySenderReceiver(function) => {
+                Some(PlainSlot::AnySenderReceiver(function))
+            }
+        }
+    }
 }
 
 /// A receiver called by every send of `S`.
@@ -36,22 +64,85 @@ pub const fn unfiltered<S: Signal>(function: S::Fn, info: ReceiverInfo) -> Stati
     }
 }
 
-/// A receiver called only when a sender of type `O` sends `S`. `F` is
-/// `S::Fn` or `S::SenderFn<O>`: the only types `S: AcceptsFrom<O, F>` holds
-/// for.
+/// A receiver called only when a sender of type `O` sends `S`, or a
+/// pointer to one. `F` is `S::Fn` or `S::SenderFn<O>`: the only types
+/// `S: AcceptsFrom<O, F>` holds for.
 #[must_use]
-pub const fn filtered<S: AcceptsFrom<O, F>, O: ?Sized + 'static, F: Any + Send + Sync>(
-    function: &'static F,
-    info: ReceiverInfo,
-) -> StaticReceiver<S> {
+pub const fn filtered<S, O, F, R>(info: ReceiverInfo) -> StaticReceiver<S>
+where
+    S: AcceptsFrom<O, F>,
+    O: ?Sized + 'static,
+    F: Any,
+    R: ReceiverFunction<F>,
+{
     StaticReceiver {
         function: ReceiverFn::Filtered(SenderFilter {
             sender: TypeId::of::<O>,
-            function,
-            build_table: crate::dispatch::sender_table::<S, O>,
+            slot: sender_slot::<S, O, F, R>,
+            build_tables: sender_tables::<S, O>,
         }),
         info,
     }
+}
+
+/// The entry of the receiver `R`, filtered on `O`, in the table of the
+/// sender type whose id is `wanted`.
+fn sender_slot<S, O, F, R>(wanted: TypeId) -> Option<Box<dyn Any>>
+where
+    S: AcceptsFrom<O, F>,
+    O: ?Sized + 'static,
+    F: Any,
+    R: ReceiverFunction<F>,
+{
+    fn typed<S, O, F, R, W>(wanted: TypeId) -> Option<Box<dyn Any>>
+    where
+        S: AcceptsFrom<O, F>,
+        O: ?Sized + 'static,
+        F: Any,
+        R: ReceiverFunction<F>,
+        W: SenderPointer<O> + ?Sized,
+    {
+        if wanted != TypeId::of::<W>() {
+            return None;
+        }
+        let function: &dyn Any = &R::FUNCTION;
+        let slot: Slot<S, W> = if let Some(function) = function.downcast_ref::<S::Fn>() {
+            Slot::Receiver(*function)
+        } else if let Some(function) = function.downcast_ref::<S::SenderFn<W>>() {
+            Slot::SenderReceiver(*function)
+        } else {
+            Slot::SenderReceiver(S::__through::<W, R>()?)
+        };
+        Some(Box::new(slot))
+    }
+    typed::<S, O, F, R, O>(wanted)
+        .or_else(|| typed::<S, O, F, R, Arc<O>>(wanted))
+        .or_else(|| typed::<S, O, F, R, Rc<O>>(wanted))
+        .or_else(|| typed::<S, O, F, R, Box<O>>(wanted))
+        .or_else(|| typed::<S, O, F, R, &'static O>(wanted))
+}
+
+/// Adds the tables of `O` and of the pointers to it.
+fn sender_tables<S: Signal, O: ?Sized + 'static>(
+    sorted: &[&'static StaticReceiver<S>],
+    tables: &mut Vec<SenderTable>,
+) {
+    if TypeId::of::<O>() == TypeId::of::<AnySender>() {
+        return; // in every table already
+    }
+    add_sender_table::<S, O>(sorted, tables);
+    add_sender_table::<S, Arc<O>>(sorted, tables);
+    add_sender_table::<S, Rc<O>>(sorted, tables);
+    add_sender_table::<S, Box<O>>(sorted, tables);
+    add_sender_table::<S, &'static O>(sorted, tables);
+}
+
+/// Implemented by the local type each filtered `#[receiver]` expansion
+/// declares: the receiver's function, as a constant that generic code can
+/// wrap (a send from an `Arc<O>` calls it through a function that derefs).
+pub trait ReceiverFunction<F> {
+    /// The receiver's function.
+    const FUNCTION: F;
 }
 
 /// Implemented by the local type each `#[receiver]` expansion declares: it

@@ -45,16 +45,17 @@ pub fn expand(options: &Options, function: &ReceiverFn) -> TokenStream {
             quote! {
                 #sender_alias
 
+                impl #krate::__private::ReceiverFunction<#function_type> for __Receiver {
+                    const FUNCTION: #function_type = #ident;
+                }
+
                 impl<#signal_type: #krate::__private::AcceptsFrom<__Sender, #function_type>>
                     #krate::__private::ReceiverDefinition<#signal_type> for __Receiver
                 {
-                    const RECEIVER: #krate::__private::StaticReceiver<#signal_type> = {
-                        const __FUNCTION: #function_type = #ident;
-                        #krate::__private::filtered::<#signal_type, __Sender, #function_type>(
-                            &__FUNCTION,
+                    const RECEIVER: #krate::__private::StaticReceiver<#signal_type> =
+                        #krate::__private::filtered::<#signal_type, __Sender, #function_type, Self>(
                             __INFO,
-                        )
-                    };
+                        );
                 }
             }
         }

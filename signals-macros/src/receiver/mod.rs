@@ -17,6 +17,12 @@ pub fn receiver(args: TokenStream, item: TokenStream) -> TokenStream {
         return fallback(item, error);
     };
     let options = attr::Options::parse(args);
+    // A filter that no send can match is not registered at all.
+    if let Ok((options, _)) = &options {
+        if let Err(error) = valid::validate_sender(options.sender.as_ref()) {
+            return fallback(function.into_token_stream(), error);
+        }
+    }
     let checked = valid::validate(&function);
     match (options, checked) {
         (Ok((options, None)), Ok(())) => expand::expand(&options, &function),

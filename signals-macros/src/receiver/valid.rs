@@ -55,6 +55,33 @@ pub fn validate(function: &ReceiverFn) -> syn::Result<()> {
     errors.finish()
 }
 
+/// `sender = dyn Any` would match only a send from a `&dyn Any`, never
+/// one from `&user`, which is a send from a `User`: what it means, a
+/// receiver of every sender, is `sender = AnySender`.
+pub fn validate_sender(sender: Option<&Type>) -> syn::Result<()> {
+    let Some(Type::TraitObject(object)) = sender else {
+        return Ok(());
+    };
+    let names_any = object.bounds.iter().any(|bound| match bound {
+        syn::TypeParamBound::Trait(bound) => bound
+            .path
+            .segments
+            .last()
+            .is_some_and(|segment| segment.ident == "Any"),
+        _ => false,
+    });
+    if names_any {
+        return Err(syn::Error::new_spanned(
+            object,
+            "no send comes from `dyn Any`: `send_from(&user, ..)` is a send from a `User`, \
+             so this receiver would never be called\n\
+             help: to receive every sender, write `sender = AnySender` \
+             and take `sender: &signals::AnySender`",
+        ));
+    }
+    Ok(())
+}
+
 /// `impl Trait` makes a function generic, or its result opaque: neither is
 /// one `fn` pointer type.
 fn reject_impl_trait(ty: &Type, errors: &mut Errors) {

@@ -21,6 +21,10 @@ struct Parts<'a> {
     binder: TokenStream,
     /// `-> R`, or nothing.
     output: Option<TokenStream>,
+    /// The parameter types with anonymous lifetimes: a closure cannot name
+    /// lifetimes, so its parameters take fresh ones, which is more general
+    /// than the signal's; it still coerces.
+    closure_types: Vec<Type>,
     /// A static receiver's `fn` type, and one that takes the sender first.
     receiver_fn: TokenStream,
     sender_receiver_fn: TokenStream,
@@ -29,6 +33,11 @@ struct Parts<'a> {
     /// type where the expansion spells it again.
     sender_type: Ident,
     sender_arg: Ident,
+    /// A pointer to the sender, and a receiver's definition, in the
+    /// functions that let a send from an `Arc<O>` reach the receivers of
+    /// `O`.
+    pointer_type: Ident,
+    function_type: Ident,
     iter_lifetime: Lifetime,
     registration_type: Ident,
     definition_type: Ident,
@@ -101,6 +110,14 @@ pub fn expand(options: &Options, signal: &Signal) -> TokenStream {
         krate: &options.crate_path,
         signal,
         names: signal.params.iter().map(|param| &param.name).collect(),
+        closure_types: types
+            .iter()
+            .map(|ty| {
+                let mut ty = (*ty).clone();
+                AnonymousLifetimes.visit_type_mut(&mut ty);
+                ty
+            })
+            .collect(),
         receiver_fn: quote!(#binder fn(#(#types),*) #output),
         sender_receiver_fn: quote!(#binder fn(&#sender_type, #(#types),*) #output),
         types,
@@ -113,6 +130,8 @@ pub fn expand(options: &Options, signal: &Signal) -> TokenStream {
         output,
         sender_type,
         sender_arg: fresh_ident("sender", &taken, Span::mixed_site()),
+        pointer_type: fresh_ident("Pointer", &taken, Span::call_site()),
+        function_type: fresh_ident("Function", &taken, Span::call_site()),
         iter_lifetime: Lifetime {
             apostrophe: Span::call_site(),
             ident: fresh_ident("signal", &taken, Span::call_site()),
@@ -158,10 +177,13 @@ fn signature_impl(parts: &Parts) -> TokenStream {
     let Parts {
         krate,
         signal,
+        names,
         types,
+        closure_types,
         binder,
         output,
         sender_type,
+        sender_arg,
         receiver_fn,
         sender_receiver_fn,
         self_type,
@@ -169,6 +191,7 @@ fn signature_impl(parts: &Parts) -> TokenStream {
         where_clause,
         ..
     } = parts;
+    let (pointer, function) = (&parts.pointer_type, local("function"));
     let response = signal
         .output
         .map_or_else(|| quote!(()), ToTokens::to_token_stream);
@@ -184,6 +207,20 @@ fn signature_impl(parts: &Parts) -> TokenStream {
                 dyn #binder ::core::ops::Fn(&#sender_type, #(#types),*) #output + #send_sync;
             type WeakDyn =
                 dyn #binder ::core::ops::Fn(#(#types),*) -> ::core::option::Option<#response> + #send_sync;
+
+            fn __through_dyn<
+                #pointer: #krate::__private::SenderPointer<#sender_type> + ?::core::marker::Sized,
+                #sender_type: #sized,
+            >(
+                #function: #krate::__private::Arc<Self::SenderDyn<#sender_type>>,
+            ) -> ::std::boxed::Box<Self::SenderDyn<#pointer>> {
+                ::std::boxed::Box::new(move |#sender_arg: &#pointer, #(#names: #closure_types),*| {
+                    #function(
+                        #krate::__private::SenderPointer::pointee(#sender_arg),
+                        #(#names),*
+                    )
+                })
+            }
         }
     }
 }
@@ -206,6 +243,7 @@ fn static_items(parts: &Parts) -> TokenStream {
     let name = ident.to_string();
     let signature = signature_string(signal);
     let registration_arg = local("registration");
+    let through = through_pointer(parts);
     quote! {
         #(#attrs)*
         #[allow(non_camel_case_types)]
@@ -230,7 +268,10 @@ fn static_items(parts: &Parts) -> TokenStream {
                 #krate::__private::AcceptsFrom<#sender_type, #receiver_fn> for #ident {}
 
             impl<#sender_type: ?::core::marker::Sized + 'static>
-                #krate::__private::AcceptsFrom<#sender_type, #sender_receiver_fn> for #ident {}
+                #krate::__private::AcceptsFrom<#sender_type, #sender_receiver_fn> for #ident
+            {
+                #through
+            }
 
             #[automatically_derived]
             impl #krate::Signal for #ident {
@@ -258,6 +299,42 @@ fn static_items(parts: &Parts) -> TokenStream {
                 }
             }
         };
+    }
+}
+
+/// `AcceptsFrom::__through` for a receiver that takes the sender: a
+/// function that derefs the pointer a send comes from and calls the
+/// receiver with what it points to.
+fn through_pointer(parts: &Parts) -> TokenStream {
+    let Parts {
+        krate,
+        names,
+        closure_types,
+        output,
+        sender_type,
+        sender_arg,
+        sender_receiver_fn,
+        pointer_type: pointer,
+        function_type: function,
+        ..
+    } = parts;
+    let private = quote!(#krate::__private);
+    let sized = quote!(?::core::marker::Sized + 'static);
+    let shim = &parts.definition_type;
+    quote! {
+        fn __through<
+            #pointer: #private::SenderPointer<#sender_type> + ?::core::marker::Sized,
+            #function: #private::ReceiverFunction<#sender_receiver_fn>,
+        >() -> ::core::option::Option<<Self as #private::Signature>::SenderFn<#pointer>> {
+            fn #shim<
+                #pointer: #private::SenderPointer<#sender_type> + ?::core::marker::Sized,
+                #sender_type: #sized,
+                #function: #private::ReceiverFunction<#sender_receiver_fn>,
+            >(#sender_arg: &#pointer, #(#names: #closure_types),*) #output {
+                (#function::FUNCTION)(#private::SenderPointer::pointee(#sender_arg), #(#names),*)
+            }
+            ::core::option::Option::Some(#shim::<#pointer, #sender_type, #function>)
+        }
     }
 }
 
@@ -396,6 +473,8 @@ fn call_target(parts: &Parts, sender: &TokenStream, returning: bool) -> TokenStr
     let receiver = Ident::new("receiver", Span::mixed_site());
     let target = Ident::new("target", Span::mixed_site());
     let target_type = quote!(#krate::__private::Target);
+    let any = Ident::new("any_sender", Span::mixed_site());
+    let lend = quote!(#krate::AnySender::lend);
     let (some, weak) = if returning {
         (
             quote!(::core::option::Option::Some),
@@ -408,8 +487,10 @@ fn call_target(parts: &Parts, sender: &TokenStream, returning: bool) -> TokenStr
         |#target| match #target {
             #target_type::Static(#receiver) => #some(#receiver(#(#arguments),*)),
             #target_type::StaticSender(#receiver) => #some(#receiver(#sender, #(#arguments),*)),
+            #target_type::StaticAnySender(#receiver) => #some(#lend(#sender, |#any| #receiver(#any, #(#arguments),*))),
             #target_type::Runtime(#receiver) => #some(#receiver(#(#arguments),*)),
             #target_type::RuntimeSender(#receiver) => #some(#receiver(#sender, #(#arguments),*)),
+            #target_type::RuntimeAnySender(#receiver) => #some(#lend(#sender, |#any| #receiver(#any, #(#arguments),*))),
             #target_type::Weak(#receiver) => #weak,
         }
     }
@@ -629,8 +710,8 @@ fn connect_methods(parts: &Parts, sources: &Sources) -> TokenStream {
                 &#receiver,
                 ::core::option::Option::Some(::core::any::type_name::<#sender_type>()),
             );
-            let #function: ::std::boxed::Box<<Self as #private::Signature>::SenderDyn<#sender_type>> =
-                ::std::boxed::Box::new(#receiver);
+            let #function: #private::Arc<<Self as #private::Signature>::SenderDyn<#sender_type>> =
+                #private::Arc::new(#receiver);
             #connections.connect(#options, #info, #private::Callback::sender::<#sender_type>(#function))
         }
 
@@ -656,6 +737,7 @@ fn weak_connect_methods(parts: &Parts, sources: &Sources) -> TokenStream {
         krate,
         names,
         types,
+        closure_types,
         binder,
         output,
         ..
@@ -672,16 +754,6 @@ fn weak_connect_methods(parts: &Parts, sources: &Sources) -> TokenStream {
     let receiver = Ident::new("receiver", Span::mixed_site());
     let target = Ident::new("target", Span::mixed_site());
     let weak = Ident::new("weak", Span::mixed_site());
-    // A closure cannot name lifetimes: its parameters take fresh ones, which
-    // is more general than the signal's, so it still coerces.
-    let closure_types: Vec<Type> = types
-        .iter()
-        .map(|ty| {
-            let mut ty = (*ty).clone();
-            AnonymousLifetimes.visit_type_mut(&mut ty);
-            ty
-        })
-        .collect();
     quote! {
         /// Connects `receiver` for as long as `target` lives: it is called with
         /// the target, and disconnected once the last `Arc` to the target is
