@@ -86,40 +86,47 @@ impl<S: Signal> Dispatch<S> {
     /// table for `send` and one per sender type for `send_from`: the types
     /// receivers filter on, and the pointers to them that `send_from` sees
     /// through.
+    ///
+    /// Written with plain loops, and with the sorting done on the
+    /// receivers' descriptions: this runs once per signal, and every
+    /// closure or iterator adapter over `S` would be compiled once per
+    /// signal.
     pub fn collect(registered: impl IntoIterator<Item = &'static StaticReceiver<S>>) -> Self {
-        let mut sorted: Vec<&'static StaticReceiver<S>> = registered.into_iter().collect();
-        sorted.sort_by(|a, b| a.info.call_order(&b.info));
+        let mut sorted: Vec<&'static StaticReceiver<S>> = Vec::new();
+        for receiver in registered {
+            sorted.push(receiver);
+        }
+        let mut infos: Vec<&'static ReceiverInfo> = Vec::with_capacity(sorted.len());
+        for receiver in &sorted {
+            infos.push(&receiver.info);
+        }
+        let order = call_order(&infos);
+        let registered = sorted;
+        let mut sorted = Vec::with_capacity(order.len());
+        for &index in &order {
+            sorted.push(registered[index]);
+        }
 
-        let (unfiltered, unfiltered_priorities): (Vec<S::Fn>, Vec<i32>) = sorted
-            .iter()
-            .filter_map(|receiver| match receiver.function {
-                ReceiverFn::Unfiltered(function) => Some((function, receiver.info.priority())),
-                ReceiverFn::Filtered(_) => None,
-            })
-            .unzip();
-
-        let any_sender = sorted
-            .iter()
-            .any(|receiver| match &receiver.function {
-                ReceiverFn::Filtered(filter) => filter.any_sender_slot().is_some(),
-                ReceiverFn::Unfiltered(_) => false,
-            })
-            .then(|| {
-                sorted
-                    .iter()
-                    .filter_map(|receiver| {
-                        let priority = receiver.info.priority();
-                        match &receiver.function {
-                            ReceiverFn::Unfiltered(function) => {
-                                Some((priority, PlainSlot::Receiver(*function)))
-                            }
-                            ReceiverFn::Filtered(filter) => {
-                                filter.any_sender_slot().map(|slot| (priority, slot))
-                            }
-                        }
-                    })
-                    .collect()
-            });
+        let mut unfiltered = Vec::new();
+        let mut unfiltered_priorities = Vec::new();
+        let mut plain: Vec<(i32, PlainSlot<S>)> = Vec::new();
+        let mut any_sender = false;
+        for receiver in &sorted {
+            let priority = receiver.info.priority();
+            match &receiver.function {
+                ReceiverFn::Unfiltered(function) => {
+                    unfiltered.push(*function);
+                    unfiltered_priorities.push(priority);
+                    plain.push((priority, PlainSlot::Receiver(*function)));
+                }
+                ReceiverFn::Filtered(filter) => {
+                    if let Some(slot) = filter.any_sender_slot() {
+                        any_sender = true;
+                        plain.push((priority, slot));
+                    }
+                }
+            }
+        }
 
         let mut by_sender: Vec<SenderTable> = Vec::new();
         for receiver in &sorted {
@@ -131,12 +138,13 @@ impl<S: Signal> Dispatch<S> {
         Self {
             unfiltered: unfiltered.into_boxed_slice(),
             unfiltered_priorities: unfiltered_priorities.into_boxed_slice(),
-            any_sender,
+            any_sender: if any_sender {
+                Some(plain.into_boxed_slice())
+            } else {
+                None
+            },
             by_sender: by_sender.into_boxed_slice(),
-            receivers: sorted
-                .iter()
-                .map(|receiver| receiver.info.clone())
-                .collect(),
+            receivers: in_order(&infos, &order),
         }
     }
 
@@ -172,6 +180,18 @@ impl<S: Signal> Dispatch<S> {
     pub fn receivers(&self) -> &[ReceiverInfo] {
         &self.receivers
     }
+}
+
+/// The indices of `infos` in call order.
+fn call_order(infos: &[&ReceiverInfo]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..infos.len()).collect();
+    order.sort_by(|&a, &b| infos[a].call_order(infos[b]));
+    order
+}
+
+/// The descriptions `infos`, in `order`.
+fn in_order(infos: &[&ReceiverInfo], order: &[usize]) -> Box<[ReceiverInfo]> {
+    order.iter().map(|&index| infos[index].clone()).collect()
 }
 
 /// Adds the table of the sender type `W` to `tables`, unless it is there:
