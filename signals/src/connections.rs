@@ -4,6 +4,7 @@
 //! so that until then a send costs one load.
 
 use core::fmt;
+use core::marker::PhantomData;
 use std::panic::Location;
 use std::sync::{Arc, OnceLock};
 
@@ -19,8 +20,13 @@ use crate::{ConnectOptions, ReceiverInfo};
 #[doc(hidden)]
 pub struct Connections<S: Signature> {
     /// Created on the first connect or mute: until then a send only checks
-    /// that it is still empty.
-    shared: OnceLock<Arc<Shared<S>>>,
+    /// that it is still empty. The list of the signal `S`, though its type
+    /// does not say so: the same list code serves every signal.
+    shared: OnceLock<Arc<Shared>>,
+    // Through `S::Fn`, not `S`: a generic signal type holds a
+    // `Connections<Self>`, and its parameters must be used in a way other
+    // than by naming the type itself.
+    signal: PhantomData<fn() -> S::Fn>,
 }
 
 impl<S: Signature> Connections<S> {
@@ -29,11 +35,12 @@ impl<S: Signature> Connections<S> {
     pub const fn new() -> Self {
         Self {
             shared: OnceLock::new(),
+            signal: PhantomData,
         }
     }
 
-    fn shared(&self) -> &Arc<Shared<S>> {
-        self.shared.get_or_init(|| Arc::new(Shared::new()))
+    fn shared(&self) -> &Arc<Shared> {
+        self.shared.get_or_init(|| Arc::new(Shared::new::<S>()))
     }
 
     /// Calls every receiver of a send from a sender of type `O`: the static
@@ -77,14 +84,12 @@ impl<S: Signature> Connections<S> {
     /// Disconnects the receiver connected with `key`; returns whether there
     /// was one.
     pub fn disconnect_key(&self, key: &str) -> bool {
-        self.shared
-            .get()
-            .is_some_and(|shared| shared.disconnect_key(key))
+        disconnect_key(&self.shared, key)
     }
 
     /// Disconnects every runtime receiver; returns how many there were.
     pub fn disconnect_all(&self) -> usize {
-        self.shared.get().map_or(0, Shared::disconnect_all)
+        disconnect_all(&self.shared)
     }
 
     /// Mutes the signal while the returned guard lives.
@@ -95,15 +100,13 @@ impl<S: Signature> Connections<S> {
     /// The runtime receivers, in call order. Receivers of targets that are
     /// gone are disconnected on the way.
     pub fn receivers(&self) -> Vec<ReceiverInfo> {
-        self.shared
-            .get()
-            .map_or_else(Vec::new, |shared| shared.receivers())
+        runtime_receivers(&self.shared)
     }
 
     /// How many receivers are connected (blocked ones included).
     #[must_use]
     pub fn len(&self) -> usize {
-        self.shared.get().map_or(0, |shared| shared.len())
+        len(&self.shared)
     }
 
     /// Whether no receiver is connected at run time.
@@ -125,6 +128,29 @@ impl<S: Signature> fmt::Debug for Connections<S> {
             .field("connected", &self.len())
             .finish_non_exhaustive()
     }
+}
+
+// The bodies of the methods above that do not depend on the signal: each
+// compiled once, whatever the number of signals.
+
+fn disconnect_key(shared: &OnceLock<Arc<Shared>>, key: &str) -> bool {
+    shared
+        .get()
+        .is_some_and(|shared| shared.disconnect_key(key))
+}
+
+fn disconnect_all(shared: &OnceLock<Arc<Shared>>) -> usize {
+    shared.get().map_or(0, Shared::disconnect_all)
+}
+
+fn runtime_receivers(shared: &OnceLock<Arc<Shared>>) -> Vec<ReceiverInfo> {
+    shared
+        .get()
+        .map_or_else(Vec::new, |shared| shared.receivers())
+}
+
+fn len(shared: &OnceLock<Arc<Shared>>) -> usize {
+    shared.get().map_or(0, |shared| shared.len())
 }
 
 /// A runtime receiver's description: the closure's type name, and the place
@@ -149,7 +175,10 @@ pub fn receivers<S: Signature>(
     statics: &[ReceiverInfo],
     connections: &Connections<S>,
 ) -> Vec<ReceiverInfo> {
-    let runtime = connections.receivers();
+    merge_receivers(statics, connections.receivers())
+}
+
+fn merge_receivers(statics: &[ReceiverInfo], runtime: Vec<ReceiverInfo>) -> Vec<ReceiverInfo> {
     let mut merged = Vec::with_capacity(statics.len() + runtime.len());
     let mut runtime = runtime.into_iter().peekable();
     for info in statics {

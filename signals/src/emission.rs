@@ -48,11 +48,11 @@ pub(crate) fn emit_static<S: Signature, O: ?Sized + 'static>(
 /// than the cursor.
 #[inline]
 pub(crate) fn emit_merged<S: Signature, O: ?Sized + 'static>(
-    shared: &Shared<S>,
+    shared: &Shared,
     statics: StaticSlots<'_, S, O>,
     mut call: impl FnMut(Target<'_, S, O>),
 ) {
-    let pinned = shared.pin();
+    let pinned = shared.pin::<S>();
     let items = pinned.items();
     let mut statics = statics.peekable();
     if statics.peek().is_none() {
@@ -98,13 +98,13 @@ enum Cursor<'a, S: Signature, O: ?Sized + 'static> {
 }
 
 impl<'a, S: Signature, O: ?Sized + 'static> Emission<'a, S, O> {
-    pub(crate) fn new(statics: StaticSlots<'a, S, O>, shared: Option<&'a Shared<S>>) -> Self {
+    pub(crate) fn new(statics: StaticSlots<'a, S, O>, shared: Option<&'a Shared>) -> Self {
         let cursor = match shared {
             // Muted: no receiver at all, static ones included.
             Some(shared) if shared.is_muted() => Cursor::Statics(StaticSlots::empty()),
             Some(shared) if shared.is_active() => Cursor::Merged {
                 statics: statics.peekable(),
-                pinned: shared.pin(),
+                pinned: shared.pin::<S>(),
                 next_runtime: 0,
             },
             _ => Cursor::Statics(statics),

@@ -12,6 +12,7 @@
 //! was published (a receiver disconnected or blocked mid-send).
 
 use core::any::{Any, TypeId};
+use core::marker::PhantomData;
 use core::ops::DerefMut;
 use core::ptr::{self, NonNull};
 use std::borrow::Cow;
@@ -30,22 +31,27 @@ use crate::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release};
 use crate::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64};
 use crate::{ConnectOptions, ReceiverInfo};
 
-pub(crate) struct Shared<S: Signature> {
-    read: ReadSide<S>,
+pub(crate) struct Shared {
+    read: ReadSide,
     /// The entries the snapshot points to, in the same order: the writers'
     /// copy, which owns them. Serialises connect and disconnect.
-    writer: Mutex<Vec<Arc<Entry<S>>>>,
+    writer: Mutex<Vec<Arc<ErasedEntry>>>,
+    /// How this signal's snapshots are built and freed: the one part of the
+    /// list that knows the signal's closure types. Everything else is
+    /// compiled once for all signals.
+    snapshots: &'static SnapshotKind,
 }
 
 /// What a send reads, on a cache line of its own: away from the `Arc`'s
 /// counts and the mutex, which change without a new snapshot.
 #[repr(align(64))]
-struct ReadSide<S: Signature> {
+struct ReadSide {
     /// The live receivers in the low 32 bits, the mute guards in the high
     /// 32 bits: zero means that `send` takes the static path alone.
     state: AtomicU64,
-    /// The current snapshot's header, null while no receiver is connected.
-    snapshot: AtomicPtr<Item<S>>,
+    /// The current snapshot's header, an `Item<S>` of the signal `S`, null
+    /// while no receiver is connected.
+    snapshot: AtomicPtr<()>,
     /// How many entries are blocked, or disconnected but not yet dropped:
     /// while it is not zero, a send checks each entry's state before
     /// calling it.
@@ -53,6 +59,20 @@ struct ReadSide<S: Signature> {
 }
 
 const MUTED: u64 = 1 << 32;
+
+/// The snapshot functions of one signal `S`.
+struct SnapshotKind {
+    /// A new snapshot of the entries (each an `Entry<Callback<S>>`), as the
+    /// pointer sends load.
+    build: fn(&[Arc<ErasedEntry>]) -> *mut (),
+    /// Frees a snapshot `build` made.
+    ///
+    /// # Safety
+    ///
+    /// The pointer came from `build`, nothing else owns it, and no send
+    /// can read it any more.
+    free: unsafe fn(*mut ()),
+}
 
 /// The connected receivers, by priority (highest first), then by connection
 /// order. Never changed once published.
@@ -66,55 +86,55 @@ const MUTED: u64 = 1 << 32;
 /// references into a snapshot that was just unlinked, and a `Box` would
 /// claim it exclusively. It becomes a `Box` again only to be freed, when no
 /// send can read it.
-struct Snapshot<S: Signature>(NonNull<Item<S>>);
-
-// SAFETY: a snapshot owns its items, which are `Send` (see `Item`).
-unsafe impl<S: Signature> Send for Snapshot<S> {}
+struct Snapshot<S: Signature>(PhantomData<S>);
 
 impl<S: Signature> Snapshot<S> {
-    fn new(entries: &[Arc<Entry<S>>]) -> Self {
-        let header = Item {
+    const KIND: &'static SnapshotKind = &SnapshotKind {
+        build: Self::build,
+        free: Self::free,
+    };
+
+    fn build(entries: &[Arc<ErasedEntry>]) -> *mut () {
+        let mut items: Vec<Item<S>> = Vec::with_capacity(entries.len() + 1);
+        items.push(Item {
             function: None,
             entry: NonNull::dangling(),
             priority: 0,
             count: u32::try_from(entries.len()).unwrap_or(u32::MAX),
-        };
-        let items: Box<[Item<S>]> = core::iter::once(header)
-            .chain(entries.iter().map(Item::new))
-            .collect();
-        // SAFETY: `Box::into_raw` never returns null.
-        Self(unsafe { NonNull::new_unchecked(Box::into_raw(items).cast::<Item<S>>()) })
+        });
+        for entry in entries {
+            items.push(Item::new(entry));
+        }
+        Box::into_raw(items.into_boxed_slice()).cast::<()>()
     }
 
-    /// The pointer sends load: to the header.
-    fn into_raw(self) -> *mut Item<S> {
-        let header = self.0.as_ptr();
-        core::mem::forget(self);
-        header
-    }
-
-    /// Takes back a snapshot published with [`into_raw`](Self::into_raw).
-    ///
-    /// # Safety
-    ///
-    /// `header` came from `into_raw`, and nothing else owns it any more.
-    unsafe fn from_raw(header: *mut Item<S>) -> Self {
-        // SAFETY: `into_raw` never returns null.
-        Self(unsafe { NonNull::new_unchecked(header) })
-    }
-}
-
-impl<S: Signature> Drop for Snapshot<S> {
-    fn drop(&mut self) {
-        let header = self.0.as_ptr();
-        // SAFETY: `header` is the first item of the boxed slice that `new`
-        // leaked, whose length is one more than its `count`; a snapshot is
-        // dropped only when no send can read it any more (by `Shared::drop`,
-        // or by `reader::retire`), so nothing else refers to it.
+    unsafe fn free(header: *mut ()) {
+        let header = header.cast::<Item<S>>();
+        // SAFETY: `header` is the first item of the boxed slice that `build`
+        // leaked, whose length is one more than its `count`; the caller
+        // says that nothing else refers to it.
         unsafe {
             let len = (*header).count as usize + 1;
             drop(Box::from_raw(ptr::slice_from_raw_parts_mut(header, len)));
         }
+    }
+}
+
+/// A snapshot unlinked from its signal, freed when dropped.
+struct Unlinked {
+    header: NonNull<()>,
+    kind: &'static SnapshotKind,
+}
+
+// SAFETY: a snapshot owns its items, which are `Send` (see `Item`).
+unsafe impl Send for Unlinked {}
+
+impl Drop for Unlinked {
+    fn drop(&mut self) {
+        // SAFETY: an `Unlinked` is made only of a pointer swapped out of
+        // the signal, which `build` made; it is dropped by `Shared::drop`
+        // or by `reader::retire`, once no send can read it.
+        unsafe { (self.kind.free)(self.header.as_ptr()) }
     }
 }
 
@@ -132,28 +152,35 @@ pub(crate) struct Item<S: Signature> {
     /// and sender-filtered receivers, which go through the entry.
     function: Option<NonNull<S::Dyn>>,
     /// Dangling in the header.
-    entry: NonNull<Entry<S>>,
+    entry: NonNull<Entry<Callback<S>>>,
     priority: i32,
     /// In the header: how many items follow it.
     count: u32,
 }
 
-// SAFETY: an `Item` is a pair of shared references, to an `Entry<S>` and
-// to a closure it owns (see the invariant above); both are `Send + Sync`:
+// SAFETY: an `Item` is a pair of shared references, to an `Entry` and to a
+// closure it owns (see the invariant above); both are `Send + Sync`:
 // closures connected at run time must be.
 unsafe impl<S: Signature> Send for Item<S> {}
 // SAFETY: as above.
 unsafe impl<S: Signature> Sync for Item<S> {}
 
 impl<S: Signature> Item<S> {
-    fn new(entry: &Arc<Entry<S>>) -> Self {
+    fn new(entry: &Arc<ErasedEntry>) -> Self {
+        debug_assert!(entry.callback.is::<Callback<S>>());
+        // SAFETY: every entry of a list is an `Entry<Callback<S>>` of its
+        // signal `S`, unsized to `ErasedEntry` by `Shared::connect` (the only
+        // way in, and `Connections<S>` the only caller); `Entry` is
+        // `repr(C)`, so the sized and the unsized forms share a layout, and
+        // dropping the metadata leaves a pointer to the concrete entry.
+        let entry: &Entry<Callback<S>> = unsafe { &*Arc::as_ptr(entry).cast() };
         Self {
             function: match &entry.callback {
                 Callback::Plain(function) => Some(NonNull::from(&**function)),
                 Callback::Weak { .. } | Callback::Sender { .. } => None,
             },
-            entry: NonNull::from(&**entry),
-            priority: entry.priority,
+            entry: NonNull::from(entry),
+            priority: entry.header.priority,
             count: 0,
         }
     }
@@ -163,7 +190,7 @@ impl<S: Signature> Item<S> {
     }
 
     #[inline]
-    pub(crate) fn entry(&self) -> &Entry<S> {
+    pub(crate) fn entry(&self) -> &Entry<Callback<S>> {
         // SAFETY: by the invariant of `Item`, the entry lives at least as
         // long as the snapshot this borrow comes from.
         unsafe { self.entry.as_ref() }
@@ -179,7 +206,7 @@ impl<S: Signature> Item<S> {
 
 /// A snapshot and the reader section that keeps it alive.
 pub(crate) struct Pinned<'a, S: Signature> {
-    shared: &'a Shared<S>,
+    shared: &'a Shared,
     /// The snapshot's header, or null.
     snapshot: *const Item<S>,
     _guard: ReadGuard,
@@ -192,7 +219,8 @@ impl<S: Signature> Pinned<'_, S> {
         // SAFETY: the snapshot was loaded inside `_guard`'s section, so it
         // is freed neither while the guard lives (`reader::retire`) nor
         // while `Shared`, which `self` borrows, owns it. A non-null pointer
-        // is a header followed by `count` items (`Snapshot::into_raw`).
+        // is a header followed by `count` items (`Snapshot::build`), built
+        // for this signal `S` (`Connections<S>` owns the list).
         unsafe {
             match self.snapshot.as_ref() {
                 None => &[],
@@ -223,14 +251,30 @@ impl<S: Signature> Pinned<'_, S> {
     }
 }
 
-pub(crate) struct Entry<S: Signature> {
+/// One connected receiver: what the list needs of it, then its callback.
+/// `repr(C)`, so that an `Entry<Callback<S>>` and the `ErasedEntry` it is
+/// unsized to share a layout.
+#[repr(C)]
+pub(crate) struct Entry<C: ?Sized> {
+    header: EntryHeader,
+    callback: C,
+}
+
+/// An entry of any signal, as the list keeps it: its callback is a
+/// `Callback<S>` of the list's signal.
+type ErasedEntry = Entry<dyn Any + Send + Sync>;
+
+struct EntryHeader {
     /// Bit 0: disconnected. Above it: the number of `ConnectionBlock`s.
     state: AtomicU32,
     priority: i32,
     key: Option<Cow<'static, str>>,
     info: ReceiverInfo,
-    callback: Callback<S>,
-    shared: Weak<Shared<S>>,
+    /// The target of a weak receiver, which dies with it.
+    target: Option<Weak<dyn Any + Send + Sync>>,
+    shared: Weak<Shared>,
+    /// The entry itself, as its connections hold it.
+    link: Weak<dyn Link>,
 }
 
 const DISCONNECTED: u32 = 1;
@@ -269,14 +313,14 @@ pub enum Target<'a, S: Signature, O: ?Sized + 'static> {
 
 /// What writers unlinked, dropped by [`reader::retire`] once no send can
 /// still read it.
-struct Retired<S: Signature> {
-    snapshot: Option<Snapshot<S>>,
+struct Retired {
+    snapshot: Option<Unlinked>,
     /// Each one counted in `slow` when it was disconnected.
-    removed: Vec<Arc<Entry<S>>>,
-    shared: Weak<Shared<S>>,
+    removed: Vec<Arc<ErasedEntry>>,
+    shared: Weak<Shared>,
 }
 
-impl<S: Signature> Drop for Retired<S> {
+impl Drop for Retired {
     fn drop(&mut self) {
         drop(self.snapshot.take());
         let removed = core::mem::take(&mut self.removed);
@@ -290,8 +334,9 @@ impl<S: Signature> Drop for Retired<S> {
     }
 }
 
-impl<S: Signature> Shared<S> {
-    pub(crate) fn new() -> Self {
+impl Shared {
+    /// The list of the signal `S`.
+    pub(crate) fn new<S: Signature>() -> Self {
         Self {
             read: ReadSide {
                 state: AtomicU64::new(0),
@@ -299,6 +344,7 @@ impl<S: Signature> Shared<S> {
                 slow: AtomicU32::new(0),
             },
             writer: Mutex::new(Vec::new()),
+            snapshots: Snapshot::<S>::KIND,
         }
     }
 
@@ -324,24 +370,26 @@ impl<S: Signature> Shared<S> {
         ptr::from_ref(self).addr()
     }
 
-    /// Enters a reader section and loads the current snapshot.
+    /// Enters a reader section and loads the current snapshot, a snapshot
+    /// of the signal `S` whose list this is.
     #[inline]
-    pub(crate) fn pin(&self) -> Pinned<'_, S> {
+    pub(crate) fn pin<S: Signature>(&self) -> Pinned<'_, S> {
         let guard = reader::enter(self.address());
         // After the guard's store: see `reader`'s proof.
         let snapshot = self.read.snapshot.load_seq_cst();
         Pinned {
             shared: self,
-            snapshot,
+            snapshot: snapshot.cast_const().cast::<Item<S>>(),
             _guard: guard,
         }
     }
 
-    fn lock(&self) -> impl DerefMut<Target = Vec<Arc<Entry<S>>>> + '_ {
+    fn lock(&self) -> impl DerefMut<Target = Vec<Arc<ErasedEntry>>> + '_ {
         self.writer.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    pub(crate) fn connect(
+    /// Connects `callback`; the list is the list of the signal `S`.
+    pub(crate) fn connect<S: Signature>(
         self: &Arc<Self>,
         options: &ConnectOptions,
         info: ReceiverInfo,
@@ -349,18 +397,45 @@ impl<S: Signature> Shared<S> {
     ) -> Connection {
         let mut info = info;
         info.set_priority_and_key(options.priority, options.key.clone());
+        let target = match &callback {
+            Callback::Weak { target, .. } => Some(Weak::clone(target)),
+            Callback::Plain(_) | Callback::Sender { .. } => None,
+        };
+        let entry = Arc::new_cyclic(|link: &Weak<Entry<Callback<S>>>| Entry {
+            header: EntryHeader {
+                state: AtomicU32::new(0),
+                priority: options.priority,
+                key: options.key.clone(),
+                info,
+                target,
+                shared: Arc::downgrade(self),
+                link: Weak::clone(link) as Weak<dyn Link>,
+            },
+            callback,
+        });
+        self.insert(options.key.as_ref(), entry)
+    }
+
+    /// Inserts `entry` and returns its connection, unless a live receiver
+    /// holds its `key`: then that one's connection.
+    fn insert(
+        self: &Arc<Self>,
+        key: Option<&Cow<'static, str>>,
+        entry: Arc<ErasedEntry>,
+    ) -> Connection {
         let mut entries = self.lock();
         let mut removed = Vec::new();
-        if let Some(key) = &options.key {
+        if let Some(key) = key {
             if let Some(position) = entries
                 .iter()
-                .position(|entry| entry.key.as_ref() == Some(key) && entry.is_live())
+                .position(|other| other.header.key.as_ref() == Some(key) && other.header.is_live())
             {
-                let existing = &entries[position];
+                let existing = &entries[position].header;
                 if !existing.target_is_gone() {
                     let connection = existing.connection();
                     drop(entries);
-                    // `callback` (a user closure) is dropped here, unlocked.
+                    // `entry` (a user closure) is dropped here, unlocked.
+                    drop(entry);
                     return connection;
                 }
                 // A weak receiver whose target is gone holds its key no more.
@@ -371,18 +446,11 @@ impl<S: Signature> Shared<S> {
                 }
             }
         }
-        let entry = Arc::new(Entry {
-            state: AtomicU32::new(0),
-            priority: options.priority,
-            key: options.key.clone(),
-            info,
-            callback,
-            shared: Arc::downgrade(self),
-        });
-        let connection = entry.connection();
+        let connection = entry.header.connection();
         // After every entry of a higher or equal priority: connection order
         // within a priority.
-        let position = entries.partition_point(|other| other.priority >= entry.priority);
+        let position =
+            entries.partition_point(|other| other.header.priority >= entry.header.priority);
         entries.insert(position, entry);
         self.read.state.fetch_add(1, Relaxed);
         let snapshot = self.publish(&entries);
@@ -391,15 +459,16 @@ impl<S: Signature> Shared<S> {
         connection
     }
 
-    /// Removes `entry`, which this thread just marked disconnected.
-    fn remove(self: &Arc<Self>, entry: &Entry<S>) {
+    /// Removes the entry of `header`, which this thread just marked
+    /// disconnected.
+    fn remove(self: &Arc<Self>, header: &EntryHeader) {
         // Before the snapshot changes: a send in progress on this thread
         // checks the entries it has not reached yet.
         self.read.slow.fetch_add(1, Release);
         let mut entries = self.lock();
         let Some(position) = entries
             .iter()
-            .position(|other| ptr::eq(Arc::as_ptr(other), entry))
+            .position(|other| ptr::eq(ptr::from_ref(&other.header), header))
         else {
             drop(entries);
             self.read.slow.fetch_sub(1, Release);
@@ -418,7 +487,7 @@ impl<S: Signature> Shared<S> {
         let mut removed = Vec::with_capacity(entries.len());
         entries.retain(|entry| {
             // An entry another thread is disconnecting is left to it.
-            if entry.mark_disconnected() {
+            if entry.header.mark_disconnected() {
                 removed.push(Arc::clone(entry));
                 false
             } else {
@@ -440,21 +509,24 @@ impl<S: Signature> Shared<S> {
         let entry = self
             .lock()
             .iter()
-            .find(|entry| entry.key.as_deref() == Some(key) && entry.is_live())
+            .find(|entry| entry.header.key.as_deref() == Some(key) && entry.header.is_live())
             .map(Arc::clone);
-        entry.is_some_and(|entry| entry.disconnect())
+        entry.is_some_and(|entry| entry.header.disconnect())
     }
 
     /// The runtime receivers, in call order. Receivers of targets that are
     /// gone are disconnected on the way.
     pub(crate) fn receivers(&self) -> Vec<ReceiverInfo> {
-        let pinned = self.pin();
+        // The writers' copy, in the same order as the snapshot: no reader
+        // section, and no knowledge of the signal's types, is needed.
+        let entries: Vec<Arc<ErasedEntry>> = self.lock().clone();
         let mut receivers = Vec::new();
-        for entry in pinned.items().iter().map(Item::entry) {
-            if entry.target_is_gone() {
-                entry.disconnect();
-            } else if entry.is_live() {
-                receivers.push(entry.info.clone());
+        for entry in &entries {
+            let header = &entry.header;
+            if header.target_is_gone() {
+                header.disconnect();
+            } else if header.is_live() {
+                receivers.push(header.info.clone());
             }
         }
         receivers
@@ -468,20 +540,22 @@ impl<S: Signature> Shared<S> {
 
     /// Publishes a snapshot of `entries`, with the writer lock held;
     /// returns the one it replaces.
-    fn publish(&self, entries: &[Arc<Entry<S>>]) -> Option<Snapshot<S>> {
+    fn publish(&self, entries: &[Arc<ErasedEntry>]) -> Option<Unlinked> {
         let snapshot = if entries.is_empty() {
             ptr::null_mut()
         } else {
-            Snapshot::new(entries).into_raw()
+            (self.snapshots.build)(entries)
         };
         let old = self.read.snapshot.swap_seq_cst(snapshot);
-        // SAFETY: every non-null snapshot pointer comes from `into_raw`
-        // above, and the swap took this one out of `self`: nothing else
-        // owns it. Sends may still read it until `retire` says otherwise.
-        (!old.is_null()).then(|| unsafe { Snapshot::from_raw(old) })
+        // The swap took the old snapshot out of `self`: nothing else owns
+        // it. Sends may still read it until `retire` says otherwise.
+        NonNull::new(old).map(|header| Unlinked {
+            header,
+            kind: self.snapshots,
+        })
     }
 
-    fn retire(self: &Arc<Self>, snapshot: Option<Snapshot<S>>, removed: Vec<Arc<Entry<S>>>) {
+    fn retire(self: &Arc<Self>, snapshot: Option<Unlinked>, removed: Vec<Arc<ErasedEntry>>) {
         if snapshot.is_none() && removed.is_empty() {
             return;
         }
@@ -502,35 +576,33 @@ impl<S: Signature> Shared<S> {
     }
 }
 
-impl<S: Signature> Drop for Shared<S> {
+impl Drop for Shared {
     fn drop(&mut self) {
         // The signal is gone, so no send can be reading its snapshot: a send
         // borrows the signal that owns this `Arc`.
         let snapshot = self.read.snapshot.swap(ptr::null_mut(), Relaxed);
-        if !snapshot.is_null() {
-            // SAFETY: the pointer came from `into_raw` in `publish`, and only
-            // `Shared` owns the current snapshot.
-            drop(unsafe { Snapshot::from_raw(snapshot) });
-        }
+        drop(NonNull::new(snapshot).map(|header| Unlinked {
+            header,
+            kind: self.snapshots,
+        }));
     }
 }
 
-impl<S: Signature> Mute for Shared<S> {
+impl Mute for Shared {
     fn unmute(&self) {
         self.read.state.fetch_sub(MUTED, Relaxed);
     }
 }
 
-impl<S: Signature> BlockCount for Shared<S> {
+impl BlockCount for Shared {
     fn unblocked(&self) {
         self.read.slow.fetch_sub(1, Release);
     }
 }
 
-impl<S: Signature> Entry<S> {
-    fn connection(self: &Arc<Self>) -> Connection {
-        let link: Weak<dyn Link> = Arc::downgrade(self) as Weak<Self>;
-        Connection::new(link)
+impl EntryHeader {
+    fn connection(&self) -> Connection {
+        Connection::new(Weak::clone(&self.link))
     }
 
     fn is_live(&self) -> bool {
@@ -543,21 +615,51 @@ impl<S: Signature> Entry<S> {
     }
 
     fn target_is_gone(&self) -> bool {
-        matches!(&self.callback, Callback::Weak { target, .. } if target.strong_count() == 0)
+        self.target
+            .as_ref()
+            .is_some_and(|target| target.strong_count() == 0)
     }
 
+    fn disconnect(&self) -> bool {
+        if !self.mark_disconnected() {
+            return false;
+        }
+        if let Some(shared) = self.shared.upgrade() {
+            shared.remove(self);
+        }
+        true
+    }
+
+    fn is_connected(&self) -> bool {
+        self.is_live() && self.shared.strong_count() > 0 && !self.target_is_gone()
+    }
+
+    fn block(&self) -> Option<Weak<dyn BlockCount>> {
+        self.state.fetch_add(BLOCKED, AcqRel);
+        let shared = self.shared.upgrade()?;
+        shared.read.slow.fetch_add(1, Release);
+        let count: Weak<dyn BlockCount> = Arc::downgrade(&shared) as Weak<Shared>;
+        Some(count)
+    }
+
+    fn unblock(&self) {
+        self.state.fetch_sub(BLOCKED, Release);
+    }
+}
+
+impl<S: Signature> Entry<Callback<S>> {
     /// The call this entry makes for a send from a sender of type `O`, if
     /// any.
     #[inline]
     pub(crate) fn target<O: ?Sized + 'static>(&self) -> Option<Target<'_, S, O>> {
-        if self.state.load(Acquire) != 0 {
+        if self.header.state.load(Acquire) != 0 {
             return None; // disconnected or blocked
         }
         match &self.callback {
             Callback::Plain(function) => Some(Target::Runtime(&**function)),
             Callback::Weak { target, function } => {
                 if target.strong_count() == 0 {
-                    self.disconnect();
+                    self.header.disconnect();
                     None
                 } else {
                     Some(Target::Weak(&**function))
@@ -590,31 +692,22 @@ impl<S: Signature> Entry<S> {
     }
 }
 
-impl<S: Signature> Link for Entry<S> {
+/// Each method in one place, on the header: compiled once for all signals.
+impl<C: Send + Sync + 'static> Link for Entry<C> {
     fn disconnect(&self) -> bool {
-        if !self.mark_disconnected() {
-            return false;
-        }
-        if let Some(shared) = self.shared.upgrade() {
-            shared.remove(self);
-        }
-        true
+        self.header.disconnect()
     }
 
     fn is_connected(&self) -> bool {
-        self.is_live() && self.shared.strong_count() > 0 && !self.target_is_gone()
+        self.header.is_connected()
     }
 
     fn block(&self) -> Option<Weak<dyn BlockCount>> {
-        self.state.fetch_add(BLOCKED, AcqRel);
-        let shared = self.shared.upgrade()?;
-        shared.read.slow.fetch_add(1, Release);
-        let count: Weak<dyn BlockCount> = Arc::downgrade(&shared) as Weak<Shared<S>>;
-        Some(count)
+        self.header.block()
     }
 
     fn unblock(&self) {
-        self.state.fetch_sub(BLOCKED, Release);
+        self.header.unblock();
     }
 }
 
