@@ -24,6 +24,9 @@ mod user {
     pub struct Vec(pub u32);
     pub struct R(pub u32);
     pub struct Receiver(pub u32);
+    pub struct Pointer(pub u32);
+    pub struct Function(pub u32);
+    pub struct AnySender(pub u32);
 
     // Modules named like the crates the expansions reach.
     pub mod core {}
@@ -65,6 +68,30 @@ mod user {
     #[receiver(signal = wrapped, sender = R)]
     fn wrapped_receiver(option: &Option, result: &Result, boxed: &Box, vec: &Vec) {
         assert_eq!(option.0 + result.0 + boxed.0 + vec.0, 10);
+    }
+
+    // Names of the functions that let a send from an `Arc` reach the
+    // receivers of what it points to.
+    #[signal]
+    pub fn pointed(pointer: &Pointer, function: &Function, any: &AnySender) -> u32;
+
+    #[receiver(signal = pointed, sender = Receiver)]
+    fn through_pointer(
+        receiver: &Receiver,
+        pointer: &Pointer,
+        function: &Function,
+        any: &AnySender,
+    ) -> u32 {
+        receiver.0 + pointer.0 + function.0 + any.0
+    }
+
+    #[test]
+    fn pointer_senders_work_next_to_the_users_names() {
+        let receiver = ::std::sync::Arc::new(Receiver(1));
+        assert_eq!(
+            pointed.send_from(&receiver, &Pointer(2), &Function(3), &AnySender(4)),
+            [10]
+        );
     }
 
     #[test]
