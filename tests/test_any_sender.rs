@@ -133,6 +133,12 @@ fn runtime_receivers_of_every_sender() {
     let connection = logged.connect_from(|sender: &AnySender, line: &str| {
         record(format!("{} {line}", describe(sender)));
     });
+    let listed: Vec<Option<&str>> = logged
+        .receivers()
+        .iter()
+        .map(signals::ReceiverInfo::sender)
+        .collect();
+    assert_eq!(listed, [Some("AnySender")]);
     logged.send("plain");
     logged.send_from(&User { name: "ann".into() }, "user");
     logged.send_from("me", "named");

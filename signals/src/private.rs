@@ -11,7 +11,7 @@ pub use crate::emission::{Emission, Responses};
 pub use crate::list::{Callback, Target};
 pub use crate::reader::light_reads;
 pub use crate::receiver_info::ReceiverInfo;
-pub use crate::sender::SenderPointer;
+pub use crate::sender::{SenderPointer, sender_name};
 pub use crate::signal::{Accepts, AcceptsFrom};
 pub use crate::signature::Signature;
 pub use crate::static_receiver::{

@@ -56,6 +56,18 @@ impl<O: ?Sized + 'static> SenderPointer<O> for &'static O {
     }
 }
 
+/// The name `receivers()` shows for the sender filter `O` of a runtime
+/// receiver: its type's name, and `AnySender` as a user writes it.
+#[doc(hidden)]
+#[must_use]
+pub fn sender_name<O: ?Sized + 'static>() -> &'static str {
+    if TypeId::of::<O>() == TypeId::of::<AnySender>() {
+        "AnySender"
+    } else {
+        core::any::type_name::<O>()
+    }
+}
+
 /// The sender of one send, as a receiver with `sender = AnySender` gets
 /// it: Blinker's receiver for any sender, which still sees who sent.
 ///

@@ -708,7 +708,7 @@ fn connect_methods(parts: &Parts, sources: &Sources) -> TokenStream {
         ) -> #connection {
             let #info = #private::runtime_info(
                 &#receiver,
-                ::core::option::Option::Some(::core::any::type_name::<#sender_type>()),
+                ::core::option::Option::Some(#private::sender_name::<#sender_type>()),
             );
             let #function: #private::Arc<<Self as #private::Signature>::SenderDyn<#sender_type>> =
                 #private::Arc::new(#receiver);
