@@ -172,20 +172,20 @@ pub fn runtime_info<F: ?Sized>(_receiver: &F, sender: Option<&'static str>) -> R
 #[doc(hidden)]
 #[must_use]
 pub fn receivers<S: Signature>(
-    statics: &[ReceiverInfo],
+    statics: Vec<ReceiverInfo>,
     connections: &Connections<S>,
 ) -> Vec<ReceiverInfo> {
     merge_receivers(statics, connections.receivers())
 }
 
-fn merge_receivers(statics: &[ReceiverInfo], runtime: Vec<ReceiverInfo>) -> Vec<ReceiverInfo> {
+fn merge_receivers(statics: Vec<ReceiverInfo>, runtime: Vec<ReceiverInfo>) -> Vec<ReceiverInfo> {
     let mut merged = Vec::with_capacity(statics.len() + runtime.len());
     let mut runtime = runtime.into_iter().peekable();
     for info in statics {
         while let Some(next) = runtime.next_if(|next| next.priority() > info.priority()) {
             merged.push(next);
         }
-        merged.push(info.clone());
+        merged.push(info);
     }
     merged.extend(runtime);
     merged

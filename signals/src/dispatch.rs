@@ -1,6 +1,7 @@
 use core::any::{Any, TypeId};
 use core::slice;
 
+use crate::policy::PolicyState;
 use crate::sender::AnySender;
 use crate::signature::Signature;
 use crate::static_receiver::{ReceiverFn, SenderFilter, StaticReceiver};
@@ -20,6 +21,8 @@ pub struct Dispatch<S: Signal> {
     any_sender: Option<PlainSlots<S>>,
     by_sender: Box<[SenderTable]>,
     receivers: Box<[ReceiverInfo]>,
+    /// The policy counters of each receiver in `receivers`, if it has one.
+    policies: Box<[Option<&'static PolicyState>]>,
 }
 
 pub(crate) struct SenderTable {
@@ -129,10 +132,12 @@ impl<S: Signal> Dispatch<S> {
         }
 
         let mut by_sender: Vec<SenderTable> = Vec::new();
+        let mut policies = Vec::with_capacity(sorted.len());
         for receiver in &sorted {
             if let ReceiverFn::Filtered(filter) = &receiver.function {
                 (filter.build_tables)(&sorted, &mut by_sender);
             }
+            policies.push(receiver.policy);
         }
 
         Self {
@@ -145,6 +150,7 @@ impl<S: Signal> Dispatch<S> {
             },
             by_sender: by_sender.into_boxed_slice(),
             receivers: in_order(&infos, &order),
+            policies: policies.into_boxed_slice(),
         }
     }
 
@@ -175,10 +181,11 @@ impl<S: Signal> Dispatch<S> {
         }
     }
 
-    /// Every static receiver, in call order.
+    /// Every static receiver, in call order, with the counts of those that
+    /// have a policy as they are now.
     #[must_use]
-    pub fn receivers(&self) -> &[ReceiverInfo] {
-        &self.receivers
+    pub fn receivers(&self) -> Vec<ReceiverInfo> {
+        described_now(&self.receivers, &self.policies)
     }
 }
 
@@ -187,6 +194,21 @@ fn call_order(infos: &[&ReceiverInfo]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..infos.len()).collect();
     order.sort_by(|&a, &b| infos[a].call_order(infos[b]));
     order
+}
+
+/// `receivers`, each with the counts of its policy, if it has one.
+fn described_now(
+    receivers: &[ReceiverInfo],
+    policies: &[Option<&'static PolicyState>],
+) -> Vec<ReceiverInfo> {
+    receivers
+        .iter()
+        .zip(policies)
+        .map(|(info, policy)| match policy {
+            Some(state) => info.clone().counted(state),
+            None => info.clone(),
+        })
+        .collect()
 }
 
 /// The descriptions `infos`, in `order`.

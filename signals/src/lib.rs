@@ -114,6 +114,11 @@
 //! | `signal = path` | the signal to receive (required) | |
 //! | `sender = Type` | only called by `send_from` with a sender of this type, or an `Arc`, `Rc`, `Box` or `&'static` of it; `sender = AnySender`: by every `send_from` | every send |
 //! | `priority = n` | an `i32`; higher runs first | `0` |
+//! | `every = n` | called on sends n, 2n, 3n… ([policies](#policies)) | every send |
+//! | `when = path` | called only when `path(args..)` returns `true` | always |
+//! | `max_calls = n` | called n times at most, then inert | no limit |
+//! | `repeat = n` | called n times per send (receivers that return nothing) | `1` |
+//! | `hidden` | left out of printed trees | shown |
 //! | `crate = path` | where the `signals` crate is, if you re-export it | `::signals` |
 //!
 //! # Senders
@@ -278,6 +283,61 @@
 //!
 //! A return type cannot borrow from the arguments (`-> &str` is refused);
 //! return owned values or `'static` references.
+//!
+//! # Policies
+//!
+//! AMLTK's handler policies, on a static receiver: `every = n`, `when =
+//! predicate`, `max_calls = n`, `repeat = n` and `hidden`. Each send is
+//! weighed in this order, as AMLTK does it:
+//!
+//! 1. the send is counted;
+//! 2. `every = n` lets sends n, 2n, 3n… through (over five sends, `every =
+//!    2` calls on the 2nd and the 4th);
+//! 3. `when = predicate` calls the predicate with the receiver's own
+//!    arguments (the sender first, if the receiver takes it); `false` stops
+//!    here and uses up nothing;
+//! 4. `max_calls = n`: after n calls the receiver stays registered, inert,
+//!    and [`receivers()`](#introspection) shows it exhausted;
+//! 5. the receiver is called `repeat` times, which counts as one call
+//!    towards `max_calls`. The call is counted before it is made, so a call
+//!    that panics counts.
+//!
+//! The counters are atomic: with `max_calls = 3`, three calls happen in
+//! all, however many threads send. They live in a `static` next to the
+//! receiver; a receiver without a policy, and a signal without such
+//! receivers, pays nothing for them.
+//!
+//! ```
+//! use std::sync::atomic::{AtomicBool, Ordering};
+//! use signals::{receiver, signal};
+//!
+//! #[signal]
+//! pub fn trial_finished(trial: u32);
+//!
+//! static TUNING: AtomicBool = AtomicBool::new(true);
+//!
+//! fn still_tuning(_trial: u32) -> bool {
+//!     TUNING.load(Ordering::Relaxed)
+//! }
+//!
+//! #[receiver(signal = trial_finished, every = 2, when = still_tuning, max_calls = 3)]
+//! fn checkpoint(trial: u32) {
+//!     println!("checkpoint after trial {trial}");
+//! }
+//!
+//! for trial in 1..=10 {
+//!     trial_finished.send(trial); // checkpoints after trials 2, 4 and 6
+//! }
+//! let checkpoint = &trial_finished.receivers()[0];
+//! assert_eq!(checkpoint.calls(), Some(3));
+//! assert!(checkpoint.is_exhausted());
+//! ```
+//!
+//! A receiver that returns a value cannot have a policy yet: a send it
+//! skipped would have no result to give. `repeat` on it will stay refused,
+//! since one send would get several results from it. Every refused value
+//! (`every = 0`, `repeat = 0`, `max_calls = 0`, anything not a positive
+//! integer literal) is a compile error at the value.
 //!
 //! # Introspection
 //!
@@ -655,6 +715,7 @@ mod emission;
 mod list;
 mod muted;
 mod options;
+mod policy;
 mod reader;
 mod receiver_info;
 mod sender;
@@ -670,6 +731,7 @@ pub mod __private;
 pub use connection::{Connection, ConnectionBlock, ScopedConnection};
 pub use muted::Muted;
 pub use options::ConnectOptions;
+pub use policy::Policy;
 pub use receiver_info::{ReceiverInfo, ReceiverKind};
 pub use sender::AnySender;
 pub use signal::Signal;

@@ -9,6 +9,7 @@ pub use crate::connections::{Connections, receivers, runtime_info};
 pub use crate::dispatch::{Dispatch, StaticSlots};
 pub use crate::emission::{Emission, Responses};
 pub use crate::list::{Callback, Target};
+pub use crate::policy::PolicyState;
 pub use crate::reader::light_reads;
 pub use crate::receiver_info::ReceiverInfo;
 pub use crate::sender::{SenderPointer, sender_name};
@@ -16,7 +17,7 @@ pub use crate::signal::{Accepts, AcceptsFrom};
 pub use crate::signature::Signature;
 pub use crate::static_receiver::{
     ReceiverDefinition, ReceiverFunction, Registers, StaticReceiver, filtered, registration,
-    unfiltered,
+    unfiltered, unfiltered_with_policy,
 };
 
 /// Implemented by every `Copy` type: a by-value signal argument is handed to

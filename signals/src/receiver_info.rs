@@ -1,6 +1,8 @@
 use core::fmt;
 use std::borrow::Cow;
 
+use crate::policy::{Policy, PolicyState};
+
 /// What is known about one registered receiver: its name, where it was
 /// declared, the sender it waits for and its priority.
 ///
@@ -33,6 +35,10 @@ pub struct ReceiverInfo {
     line: u32,
     kind: ReceiverKind,
     key: Option<Cow<'static, str>>,
+    policy: Policy,
+    /// With a policy: the calls made when the description was taken.
+    calls: Option<u64>,
+    exhausted: bool,
 }
 
 /// How a receiver was registered.
@@ -65,7 +71,25 @@ impl ReceiverInfo {
             line,
             kind: ReceiverKind::Static,
             key: None,
+            policy: Policy::NONE,
+            calls: None,
+            exhausted: false,
         }
+    }
+
+    /// The same receiver, with the policy of its `#[receiver(..)]`.
+    #[doc(hidden)]
+    #[must_use]
+    pub const fn with_policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// The same description, with the counts of `state` as they are now.
+    pub(crate) fn counted(mut self, state: &PolicyState) -> Self {
+        self.calls = Some(state.calls());
+        self.exhausted = state.is_exhausted();
+        self
     }
 
     /// A receiver connected at run time: `name` is the closure's type name,
@@ -85,6 +109,9 @@ impl ReceiverInfo {
             line,
             kind: ReceiverKind::Runtime,
             key: None,
+            policy: Policy::NONE,
+            calls: None,
+            exhausted: false,
         }
     }
 
@@ -157,6 +184,28 @@ impl ReceiverInfo {
         self.line
     }
 
+    /// When the receiver is called: `every`, `when`, `max_calls`, `repeat`
+    /// and `hidden`. [`Policy::NONE`] for a receiver without policies.
+    #[must_use]
+    pub const fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// For a receiver with a policy, how many calls it had when
+    /// `receivers()` was called (a `repeat` counting once); `None`
+    /// otherwise.
+    #[must_use]
+    pub const fn calls(&self) -> Option<u64> {
+        self.calls
+    }
+
+    /// Whether its `max_calls` are used up: it stays registered, and is no
+    /// longer called.
+    #[must_use]
+    pub const fn is_exhausted(&self) -> bool {
+        self.exhausted
+    }
+
     /// The total order of static receivers: priority, highest first, then
     /// the path, then the sender, so that it never depends on link order.
     pub(crate) fn call_order(&self, other: &Self) -> core::cmp::Ordering {
@@ -193,6 +242,15 @@ impl fmt::Display for ReceiverInfo {
         }
         if let Some(key) = &self.key {
             write!(f, "key = {key:?}, ")?;
+        }
+        if self.policy.is_set() {
+            write!(f, "{}, ", self.policy)?;
+        }
+        if let Some(calls) = self.calls {
+            write!(f, "{calls} calls, ")?;
+        }
+        if self.exhausted {
+            write!(f, "exhausted, ")?;
         }
         write!(
             f,

@@ -3,6 +3,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::dispatch::{PlainSlot, SenderTable, Slot, add_sender_table};
+use crate::policy::PolicyState;
 use crate::sender::{AnySender, SenderPointer};
 use crate::signal::AcceptsFrom;
 use crate::{ReceiverInfo, Signal};
@@ -13,6 +14,9 @@ use crate::{ReceiverInfo, Signal};
 pub struct StaticReceiver<S: Signal> {
     pub(crate) function: ReceiverFn<S>,
     pub(crate) info: ReceiverInfo,
+    /// The counters of a receiver with a policy, which its function (a
+    /// wrapper the macro generated) applies.
+    pub(crate) policy: Option<&'static PolicyState>,
 }
 
 pub(crate) enum ReceiverFn<S: Signal> {
@@ -61,14 +65,34 @@ pub const fn unfiltered<S: Signal>(function: S::Fn, info: ReceiverInfo) -> Stati
     StaticReceiver {
         function: ReceiverFn::Unfiltered(function),
         info,
+        policy: None,
+    }
+}
+
+/// A receiver called by every send of `S` that its policy admits:
+/// `function` is the wrapper the macro generated, which applies `policy`.
+#[must_use]
+pub const fn unfiltered_with_policy<S: Signal>(
+    function: S::Fn,
+    info: ReceiverInfo,
+    policy: &'static PolicyState,
+) -> StaticReceiver<S> {
+    StaticReceiver {
+        function: ReceiverFn::Unfiltered(function),
+        info,
+        policy: Some(policy),
     }
 }
 
 /// A receiver called only when a sender of type `O` sends `S`, or a
 /// pointer to one. `F` is `S::Fn` or `S::SenderFn<O>`: the only types
-/// `S: AcceptsFrom<O, F>` holds for.
+/// `S: AcceptsFrom<O, F>` holds for. With a `policy`, `R`'s function is the
+/// wrapper the macro generated, which applies it.
 #[must_use]
-pub const fn filtered<S, O, F, R>(info: ReceiverInfo) -> StaticReceiver<S>
+pub const fn filtered<S, O, F, R>(
+    info: ReceiverInfo,
+    policy: Option<&'static PolicyState>,
+) -> StaticReceiver<S>
 where
     S: AcceptsFrom<O, F>,
     O: ?Sized + 'static,
@@ -82,6 +106,7 @@ where
             build_tables: sender_tables::<S, O>,
         }),
         info,
+        policy,
     }
 }
 

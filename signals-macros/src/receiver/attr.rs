@@ -1,19 +1,135 @@
 use proc_macro2::{Span, TokenStream};
 use syn::parse::Parser;
 use syn::spanned::Spanned;
-use syn::{Expr, ExprLit, ExprUnary, Lit, Path, Type, UnOp};
+use syn::{Expr, ExprLit, ExprUnary, Ident, Lit, LitInt, Path, Type, UnOp};
 
 use crate::crate_path::default_crate_path;
 use crate::errors::Errors;
 
-const OPTIONS: &str = "signal, sender, priority, crate";
+const OPTIONS: &str = "signal, sender, priority, every, when, max_calls, repeat, hidden, crate";
 
 /// The options of `#[receiver(..)]`.
 pub struct Options {
     pub signal: Path,
     pub sender: Option<Type>,
     pub priority: i32,
+    pub policy: PolicyOptions,
     pub crate_path: Path,
+}
+
+/// The policy options, each with the tokens it was written as.
+#[derive(Default)]
+pub struct PolicyOptions {
+    pub every: Option<(u64, LitInt)>,
+    pub when: Option<Path>,
+    pub max_calls: Option<(u64, LitInt)>,
+    pub repeat: Option<(u64, LitInt)>,
+    pub hidden: Option<Ident>,
+}
+
+impl PolicyOptions {
+    /// Where a policy option was written: the first set, in the order of
+    /// evaluation.
+    pub fn first_option(&self) -> Option<Span> {
+        let count =
+            |option: &Option<(u64, LitInt)>| option.as_ref().map(|(_, literal)| literal.span());
+        count(&self.every)
+            .or_else(|| self.when.as_ref().map(Spanned::span))
+            .or_else(|| count(&self.max_calls))
+            .or_else(|| count(&self.repeat))
+            .or_else(|| self.hidden.as_ref().map(Ident::span))
+    }
+
+    pub fn is_set(&self) -> bool {
+        self.every.is_some()
+            || self.when.is_some()
+            || self.max_calls.is_some()
+            || self.repeat.is_some()
+            || self.hidden.is_some()
+    }
+}
+
+/// The options read so far.
+#[derive(Default)]
+struct Parsed {
+    signal: Option<Path>,
+    sender: Option<Type>,
+    priority: Option<i32>,
+    policy: PolicyOptions,
+    crate_path: Option<Path>,
+}
+
+impl Parsed {
+    /// Whether option `name` was given already; `None` for an unknown name.
+    fn is_set(&self, name: &str) -> Option<bool> {
+        Some(match name {
+            "signal" => self.signal.is_some(),
+            "sender" => self.sender.is_some(),
+            "priority" => self.priority.is_some(),
+            "every" => self.policy.every.is_some(),
+            "when" => self.policy.when.is_some(),
+            "max_calls" => self.policy.max_calls.is_some(),
+            "repeat" => self.policy.repeat.is_some(),
+            "hidden" => self.policy.hidden.is_some(),
+            "crate" => self.crate_path.is_some(),
+            _ => return None,
+        })
+    }
+
+    /// Reads the value of option `name`. A syntax error stops the parse; a
+    /// refused value goes to `errors`, and the option keeps its default.
+    fn read(
+        &mut self,
+        name: &str,
+        meta: &syn::meta::ParseNestedMeta<'_>,
+        errors: &mut Errors,
+    ) -> syn::Result<()> {
+        if name == "hidden" {
+            if meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren) {
+                errors.push(meta.error("`hidden` takes no value: write `hidden`"));
+                return skip_value(meta);
+            }
+            self.policy.hidden = meta.path.get_ident().cloned();
+            return Ok(());
+        }
+        let value = meta.value()?;
+        let expected =
+            |what: &'static str| move |error: syn::Error| syn::Error::new(error.span(), what);
+        let count = |what: &str, errors: &mut Errors| -> syn::Result<Option<(u64, LitInt)>> {
+            Ok(parse_count(&value.parse()?, name, what)
+                .map_err(|error| errors.push(error))
+                .ok())
+        };
+        match name {
+            "signal" => {
+                let path = value.parse().map_err(expected(
+                    "expected the path of a signal, like `signal = todo_done`",
+                ))?;
+                self.signal = Some(path);
+            }
+            "sender" => {
+                let sender = value
+                    .parse()
+                    .map_err(expected("expected the sender's type, like `sender = User`"))?;
+                self.sender = Some(sender);
+            }
+            "priority" => match parse_priority(&value.parse()?) {
+                Ok(priority) => self.priority = Some(priority),
+                Err(error) => errors.push(error),
+            },
+            "every" => self.policy.every = count("calls it on every n-th send", errors)?,
+            "max_calls" => self.policy.max_calls = count("stops calling it after n calls", errors)?,
+            "repeat" => self.policy.repeat = count("calls it n times per send", errors)?,
+            "when" => {
+                let when = value.parse().map_err(expected(
+                    "expected the path of a predicate, like `when = is_ready`",
+                ))?;
+                self.policy.when = Some(when);
+            }
+            _ => self.crate_path = Some(value.parse()?),
+        }
+        Ok(())
+    }
 }
 
 impl Options {
@@ -23,11 +139,7 @@ impl Options {
     /// Without the signal, every error found.
     pub fn parse(args: TokenStream) -> syn::Result<(Self, Option<syn::Error>)> {
         let mut errors = Errors::default();
-        let mut signal: Option<Path> = None;
-        let mut sender: Option<Type> = None;
-        let mut priority: Option<i32> = None;
-        let mut crate_path: Option<Path> = None;
-
+        let mut options = Parsed::default();
         let parsed = syn::meta::parser(|meta| {
             let Some(name) = meta.path.get_ident().map(ToString::to_string) else {
                 errors.push(meta.error(format!(
@@ -35,53 +147,25 @@ impl Options {
                 )));
                 return skip_value(&meta);
             };
-            let duplicate = match name.as_str() {
-                "signal" => signal.is_some(),
-                "sender" => sender.is_some(),
-                "priority" => priority.is_some(),
-                "crate" => crate_path.is_some(),
-                _ => {
+            match options.is_set(&name) {
+                None => {
                     errors.push(meta.error(format!(
                         "unknown receiver option `{name}`; expected one of: {OPTIONS}"
                     )));
-                    return skip_value(&meta);
+                    skip_value(&meta)
                 }
-            };
-            if duplicate {
-                errors.push(meta.error(format!("duplicate receiver option `{name}`")));
-                return skip_value(&meta);
+                Some(true) => {
+                    errors.push(meta.error(format!("duplicate receiver option `{name}`")));
+                    skip_value(&meta)
+                }
+                Some(false) => options.read(&name, &meta, &mut errors),
             }
-            let value = meta.value()?;
-            match name.as_str() {
-                "signal" => {
-                    signal = Some(value.parse().map_err(|error| {
-                        syn::Error::new(
-                            error.span(),
-                            "expected the path of a signal, like `signal = todo_done`",
-                        )
-                    })?);
-                }
-                "sender" => {
-                    sender = Some(value.parse().map_err(|error| {
-                        syn::Error::new(
-                            error.span(),
-                            "expected the sender's type, like `sender = User`",
-                        )
-                    })?);
-                }
-                "priority" => match parse_priority(&value.parse()?) {
-                    Ok(value) => priority = Some(value),
-                    Err(error) => errors.push(error),
-                },
-                _ => crate_path = Some(value.parse()?),
-            }
-            Ok(())
         })
         .parse2(args);
         if let Err(error) = parsed {
             errors.push(error);
         }
-        let Some(signal) = signal else {
+        let Some(signal) = options.signal else {
             errors.push(syn::Error::new(
                 Span::call_site(),
                 "#[receiver] needs the signal it receives: `#[receiver(signal = path::to::signal)]`",
@@ -90,9 +174,10 @@ impl Options {
         };
         let options = Self {
             signal,
-            sender,
-            priority: priority.unwrap_or(0),
-            crate_path: crate_path.unwrap_or_else(default_crate_path),
+            sender: options.sender,
+            priority: options.priority.unwrap_or(0),
+            policy: options.policy,
+            crate_path: options.crate_path.unwrap_or_else(default_crate_path),
         };
         Ok((options, errors.finish().err()))
     }
@@ -132,6 +217,39 @@ fn parse_priority(expr: &Expr) -> syn::Result<i32> {
     i32::try_from(value).map_err(|_| {
         syn::Error::new_spanned(expr, format!("priority {value} does not fit in an `i32`"))
     })
+}
+
+/// A positive integer literal: `every`, `max_calls` or `repeat`, whose
+/// meaning `what` explains in the error.
+fn parse_count(expr: &Expr, name: &str, what: &str) -> syn::Result<(u64, LitInt)> {
+    let error = || {
+        syn::Error::new_spanned(
+            expr,
+            format!("`{name}` must be a positive integer literal: `{name} = n` {what}"),
+        )
+    };
+    let Expr::Lit(ExprLit {
+        lit: Lit::Int(int), ..
+    }) = expr
+    else {
+        return Err(error());
+    };
+    let value: u64 = int.base10_parse().map_err(|_| error())?;
+    if value == 0 {
+        return Err(syn::Error::new_spanned(
+            int,
+            format!(
+                "`{name} = 0` would never call the receiver: `{name} = n` {what}, with n at least 1"
+            ),
+        ));
+    }
+    if name != "max_calls" && u32::try_from(value).is_err() {
+        return Err(syn::Error::new_spanned(
+            int,
+            format!("`{name} = {value}` does not fit in a `u32`"),
+        ));
+    }
+    Ok((value, int.clone()))
 }
 
 fn priority_error(span: Span) -> syn::Error {

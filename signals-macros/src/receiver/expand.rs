@@ -1,10 +1,10 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
+use syn::Ident;
 use syn::spanned::Spanned;
 use syn::{FnArg, GenericParam, ReturnType};
 
 use super::ast::ReceiverFn;
-
 use super::attr::Options;
 use crate::fresh::{fresh_ident, identifiers};
 use crate::render::tokens_to_string;
@@ -28,38 +28,26 @@ pub fn expand(options: &Options, function: &ReceiverFn) -> TokenStream {
         Span::call_site(),
     );
 
-    // The receiver's definition is generic over the signal and only asks
-    // that the signal accept this function's own `fn` type: it always
-    // compiles. The one concrete check is the `registration` call below.
-    let definition = match &options.sender {
-        None => quote! {
-            impl<#signal_type: #krate::__private::Accepts<#function_type>>
-                #krate::__private::ReceiverDefinition<#signal_type> for __Receiver
-            {
-                const RECEIVER: #krate::__private::StaticReceiver<#signal_type> =
-                    #krate::__private::unfiltered::<#signal_type>(#ident, __INFO);
-            }
+    // With a policy, the function registered is a wrapper that applies it,
+    // with the counters in a static next to it.
+    let policy = options
+        .policy
+        .is_set()
+        .then(|| policy_wrapper(options, function, krate));
+    let with_policy = policy
+        .as_ref()
+        .map(|_| quote!(.with_policy(__POLICY_VALUE)));
+    let policy_items = policy.as_ref().map(|(_, items)| items);
+    let definition = definition(
+        options,
+        krate,
+        &Registered {
+            signal_type: &signal_type,
+            function_type: &function_type,
+            function: ident,
+            wrapper: policy.as_ref().map(|(wrapper, _)| wrapper),
         },
-        Some(sender) => {
-            let sender_alias = quote_spanned!(sender.span()=> type __Sender = #sender;);
-            quote! {
-                #sender_alias
-
-                impl #krate::__private::ReceiverFunction<#function_type> for __Receiver {
-                    const FUNCTION: #function_type = #ident;
-                }
-
-                impl<#signal_type: #krate::__private::AcceptsFrom<__Sender, #function_type>>
-                    #krate::__private::ReceiverDefinition<#signal_type> for __Receiver
-                {
-                    const RECEIVER: #krate::__private::StaticReceiver<#signal_type> =
-                        #krate::__private::filtered::<#signal_type, __Sender, #function_type, Self>(
-                            __INFO,
-                        );
-                }
-            }
-        }
-    };
+    );
 
     // Both failures are reported once, in this one body: a path that is not
     // a signal at the path, a signature the signal does not accept at the
@@ -89,6 +77,8 @@ pub fn expand(options: &Options, function: &ReceiverFn) -> TokenStream {
         const _: () = {
             #signal_alias
 
+            #policy_items
+
             const __INFO: #krate::__private::ReceiverInfo = #krate::__private::ReceiverInfo::new(
                 #name,
                 ::core::module_path!(),
@@ -96,7 +86,7 @@ pub fn expand(options: &Options, function: &ReceiverFn) -> TokenStream {
                 #priority,
                 ::core::file!(),
                 ::core::line!(),
-            );
+            )#with_policy;
 
             enum __Receiver {}
 
@@ -105,6 +95,148 @@ pub fn expand(options: &Options, function: &ReceiverFn) -> TokenStream {
             #krate::__private::inventory::submit! { #registration }
         };
     }
+}
+
+/// What a receiver's definition registers.
+struct Registered<'a> {
+    signal_type: &'a Ident,
+    function_type: &'a TokenStream,
+    /// The user's function.
+    function: &'a Ident,
+    /// The wrapper that applies its policy, if it has one: registered in
+    /// its place.
+    wrapper: Option<&'a Ident>,
+}
+
+/// The receiver's definition. It is generic over the signal and only asks
+/// that the signal accept this function's own `fn` type: it always
+/// compiles. The one concrete check is the `registration` call.
+fn definition(options: &Options, krate: &syn::Path, registered: &Registered<'_>) -> TokenStream {
+    let Registered {
+        signal_type,
+        function_type,
+        function,
+        wrapper,
+    } = registered;
+    let private = quote!(#krate::__private);
+    let Some(sender) = &options.sender else {
+        let receiver = match wrapper {
+            None => quote!(#private::unfiltered::<#signal_type>(#function, __INFO)),
+            Some(wrapper) => quote! {
+                #private::unfiltered_with_policy::<#signal_type>(#wrapper, __INFO, &__POLICY)
+            },
+        };
+        return quote! {
+            impl<#signal_type: #private::Accepts<#function_type>>
+                #private::ReceiverDefinition<#signal_type> for __Receiver
+            {
+                const RECEIVER: #private::StaticReceiver<#signal_type> = #receiver;
+            }
+        };
+    };
+    let sender_alias = quote_spanned!(sender.span()=> type __Sender = #sender;);
+    let (registered, policy) = match wrapper {
+        None => (quote!(#function), quote!(::core::option::Option::None)),
+        Some(wrapper) => (
+            quote!(#wrapper),
+            quote!(::core::option::Option::Some(&__POLICY)),
+        ),
+    };
+    quote! {
+        #sender_alias
+
+        impl #private::ReceiverFunction<#function_type> for __Receiver {
+            const FUNCTION: #function_type = #registered;
+        }
+
+        impl<#signal_type: #private::AcceptsFrom<__Sender, #function_type>>
+            #private::ReceiverDefinition<#signal_type> for __Receiver
+        {
+            const RECEIVER: #private::StaticReceiver<#signal_type> =
+                #private::filtered::<#signal_type, __Sender, #function_type, Self>(
+                    __INFO,
+                    #policy,
+                );
+        }
+    }
+}
+
+/// The wrapper that applies the receiver's policy, and the items it uses:
+/// the policy as a constant, and its counters in a static. The wrapper has
+/// the receiver's own signature, so it registers in its place.
+fn policy_wrapper(
+    options: &Options,
+    function: &ReceiverFn,
+    krate: &syn::Path,
+) -> (Ident, TokenStream) {
+    let sig = &function.sig;
+    let ident = &sig.ident;
+    let policy = &options.policy;
+    let wrapper = Ident::new("__policed", Span::mixed_site());
+    let every = policy.every.as_ref().map_or(1, |(value, _)| *value);
+    let max_calls = policy.max_calls.as_ref().map_or(0, |(value, _)| *value);
+    let repeat = policy.repeat.as_ref().map_or(1, |(value, _)| *value);
+    let (every, repeat) = (
+        u32::try_from(every).unwrap_or(u32::MAX),
+        u32::try_from(repeat).unwrap_or(u32::MAX),
+    );
+    let hidden = policy.hidden.is_some();
+    let when_name = policy.when.as_ref().map_or_else(
+        || quote!(::core::option::Option::None),
+        |when| {
+            let when = tokens_to_string(quote!(#when));
+            quote!(::core::option::Option::Some(#when))
+        },
+    );
+
+    let lifetimes = sig.generics.params.iter().filter_map(|param| match param {
+        GenericParam::Lifetime(param) => Some(param),
+        GenericParam::Type(_) | GenericParam::Const(_) => None,
+    });
+    let types: Vec<&syn::Type> = sig
+        .inputs
+        .iter()
+        .filter_map(|input| match input {
+            FnArg::Typed(typed) => Some(&*typed.ty),
+            FnArg::Receiver(_) => None,
+        })
+        .collect();
+    let names: Vec<Ident> = (0..types.len())
+        .map(|index| Ident::new(&format!("argument{index}"), Span::mixed_site()))
+        .collect();
+    // Each use passes the argument again: a `&mut` is reborrowed, shared
+    // references and `Copy` values are copied.
+    let uses: Vec<TokenStream> = names
+        .iter()
+        .zip(&types)
+        .map(|(name, ty)| match ty {
+            syn::Type::Reference(reference) if reference.mutability.is_some() => {
+                quote!(&mut *#name)
+            }
+            _ => quote!(#name),
+        })
+        .collect();
+    let when = policy.when.as_ref().map(|when| {
+        let span = when.span();
+        let call = quote_spanned!(span=> #when(#(#uses),*));
+        quote!(&& #call)
+    });
+    let items = quote! {
+        const __POLICY_VALUE: #krate::Policy =
+            #krate::Policy::new(#every, #max_calls, #repeat, #when_name, #hidden);
+        static __POLICY: #krate::__private::PolicyState =
+            #krate::__private::PolicyState::new(__POLICY_VALUE);
+
+        #[allow(clippy::trivially_copy_pass_by_ref)]
+        fn #wrapper<#(#lifetimes),*>(#(#names: #types),*) {
+            if __POLICY.arrive() #when && __POLICY.claim() {
+                for _ in 0..__POLICY.repeat() {
+                    #ident(#(#uses),*);
+                }
+            }
+        }
+    };
+    (wrapper, items)
 }
 
 /// The function's own `fn` pointer type, `for<'a> fn(&'a Todo) -> R`, as

@@ -17,9 +17,12 @@ pub fn receiver(args: TokenStream, item: TokenStream) -> TokenStream {
         return fallback(item, error);
     };
     let options = attr::Options::parse(args);
-    // A filter that no send can match is not registered at all.
+    // A filter that no send can match, or a policy the receiver cannot
+    // have, is not registered at all.
     if let Ok((options, _)) = &options {
-        if let Err(error) = valid::validate_sender(options.sender.as_ref()) {
+        if let Err(error) = valid::validate_sender(options.sender.as_ref())
+            .and_then(|()| valid::validate_policy(&options.policy, &function))
+        {
             return fallback(function.into_token_stream(), error);
         }
     }

@@ -2,6 +2,7 @@ use syn::visit::Visit;
 use syn::{FnArg, GenericParam, ReturnType, Type};
 
 use super::ast::ReceiverFn;
+use super::attr::PolicyOptions;
 
 use crate::errors::Errors;
 
@@ -77,6 +78,37 @@ pub fn validate_sender(sender: Option<&Type>) -> syn::Result<()> {
              so this receiver would never be called\n\
              help: to receive every sender, write `sender = AnySender` \
              and take `sender: &signals::AnySender`",
+        ));
+    }
+    Ok(())
+}
+
+/// `repeat = n` calls the receiver n times per send, which a receiver that
+/// returns a value cannot be: the send would get n results from it.
+pub fn validate_policy(policy: &PolicyOptions, function: &ReceiverFn) -> syn::Result<()> {
+    let returns = match &function.sig.output {
+        ReturnType::Default => false,
+        ReturnType::Type(_, ty) => !matches!(&**ty, Type::Tuple(tuple) if tuple.elems.is_empty()),
+    };
+    if !returns {
+        return Ok(());
+    }
+    if let Some((count, literal)) = &policy.repeat {
+        if *count > 1 {
+            return Err(syn::Error::new_spanned(
+                literal,
+                format!(
+                    "`repeat = {count}` calls the receiver {count} times per send, so it cannot \
+                     return a value: the send would get {count} results from one receiver"
+                ),
+            ));
+        }
+    }
+    if let Some(option) = policy.first_option() {
+        return Err(syn::Error::new(
+            option,
+            "a receiver with a policy cannot return a value (yet): a send it skips would \
+             have no result to give. Return nothing, or apply the policy inside the receiver",
         ));
     }
     Ok(())

@@ -1,0 +1,216 @@
+//! Receiver policies (AMLTK's `every`, `when`, `max_calls`, `repeat`,
+//! `hidden`) on static receivers: each alone, combined, and under
+//! concurrent sends.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+
+use signals::{receiver, signal};
+
+/// Each test has its own signal, so that tests running in parallel do not
+/// share counters.
+macro_rules! calls {
+    ($name:ident) => {
+        static $name: AtomicU32 = AtomicU32::new(0);
+    };
+}
+
+fn info(receivers: &[signals::ReceiverInfo], name: &str) -> signals::ReceiverInfo {
+    receivers
+        .iter()
+        .find(|receiver| receiver.name() == name)
+        .cloned()
+        .unwrap_or_else(|| panic!("no receiver {name}"))
+}
+
+#[signal]
+pub fn ran(run: u32);
+
+calls!(EVERY_SECOND);
+#[receiver(signal = ran, every = 2)]
+fn every_second(_run: u32) {
+    EVERY_SECOND.fetch_add(1, Ordering::Relaxed);
+}
+
+#[test]
+fn every_fires_on_multiples() {
+    // AMLTK's example: every = 2 over five runs calls twice, on runs 2 and 4.
+    for run in 1..=5 {
+        ran.send(run);
+    }
+    assert_eq!(EVERY_SECOND.load(Ordering::Relaxed), 2);
+    let described = info(&ran.receivers(), "every_second");
+    assert_eq!(described.policy().every(), 2);
+    assert_eq!(described.calls(), Some(2));
+    assert!(!described.is_exhausted());
+}
+
+#[signal]
+pub fn result_ready(value: u32);
+
+static SEEN: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+
+#[receiver(signal = result_ready, max_calls = 3)]
+fn first_three(value: u32) {
+    SEEN.lock().unwrap().push(value);
+}
+
+#[test]
+fn max_calls_leaves_the_receiver_inert_and_listed() {
+    for value in 1..=5 {
+        result_ready.send(value);
+    }
+    assert_eq!(*SEEN.lock().unwrap(), [1, 2, 3]);
+    let described = info(&result_ready.receivers(), "first_three");
+    assert_eq!(described.calls(), Some(3));
+    assert!(described.is_exhausted());
+    assert!(
+        described
+            .to_string()
+            .contains("max_calls = 3, 3 calls, exhausted"),
+        "{described}"
+    );
+}
+
+#[signal]
+pub fn started();
+
+calls!(REPEATED);
+#[receiver(signal = started, repeat = 3, max_calls = 2)]
+fn repeated() {
+    REPEATED.fetch_add(1, Ordering::Relaxed);
+}
+
+#[test]
+fn a_repeat_counts_once_towards_max_calls() {
+    for _ in 0..4 {
+        started.send();
+    }
+    // Two admitted sends, three calls each.
+    assert_eq!(REPEATED.load(Ordering::Relaxed), 6);
+    assert_eq!(info(&started.receivers(), "repeated").calls(), Some(2));
+}
+
+#[signal]
+pub fn polled(attempt: u32);
+
+static READY: AtomicBool = AtomicBool::new(false);
+static WHEN_ASKED: AtomicU32 = AtomicU32::new(0);
+
+fn is_ready(_attempt: u32) -> bool {
+    WHEN_ASKED.fetch_add(1, Ordering::Relaxed);
+    READY.load(Ordering::Relaxed)
+}
+
+static POLLED: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+
+#[receiver(signal = polled, every = 2, when = is_ready, max_calls = 1)]
+fn when_ready(attempt: u32) {
+    POLLED.lock().unwrap().push(attempt);
+}
+
+#[test]
+fn the_order_is_count_every_when_max_calls() {
+    // Sends 1..=4 while not ready: `every` lets 2 and 4 through to `when`,
+    // which says no, and uses up nothing.
+    for attempt in 1..=4 {
+        polled.send(attempt);
+    }
+    assert_eq!(WHEN_ASKED.load(Ordering::Relaxed), 2);
+    assert!(POLLED.lock().unwrap().is_empty());
+    READY.store(true, Ordering::Relaxed);
+    // 5 is not a multiple of 2; 6 is, and is the one call `max_calls` allows.
+    for attempt in 5..=10 {
+        polled.send(attempt);
+    }
+    assert_eq!(*POLLED.lock().unwrap(), [6]);
+    let described = info(&polled.receivers(), "when_ready");
+    assert_eq!(described.policy().when(), Some("is_ready"));
+    assert!(described.is_exhausted());
+}
+
+#[signal]
+pub fn failed();
+
+calls!(PANICKED);
+#[receiver(signal = failed, max_calls = 2)]
+fn panics() {
+    PANICKED.fetch_add(1, Ordering::Relaxed);
+    panic!("receiver failed");
+}
+
+#[test]
+fn a_call_that_panics_counts() {
+    for _ in 0..3 {
+        let sent = catch_unwind(AssertUnwindSafe(|| failed.send()));
+        assert!(sent.is_err() || PANICKED.load(Ordering::Relaxed) == 2);
+    }
+    assert_eq!(PANICKED.load(Ordering::Relaxed), 2);
+    assert!(info(&failed.receivers(), "panics").is_exhausted());
+}
+
+#[signal]
+pub fn raced();
+
+calls!(RACED);
+#[receiver(signal = raced, max_calls = 3)]
+fn three_times_only() {
+    RACED.fetch_add(1, Ordering::Relaxed);
+}
+
+#[test]
+fn max_calls_is_exact_under_concurrent_sends() {
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                for _ in 0..100 {
+                    raced.send();
+                }
+            });
+        }
+    });
+    assert_eq!(RACED.load(Ordering::Relaxed), 3);
+}
+
+#[signal]
+pub fn housekeeping();
+
+#[receiver(signal = housekeeping, hidden)]
+fn quiet() {}
+
+#[test]
+fn hidden_is_described() {
+    let described = info(&housekeeping.receivers(), "quiet");
+    assert!(described.policy().is_hidden());
+    assert_eq!(described.policy().to_string(), "hidden");
+}
+
+pub struct User {
+    pub name: String,
+}
+
+#[signal]
+pub fn logged_in(first: bool);
+
+static GREETED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+fn first_time(_user: &User, first: bool) -> bool {
+    first
+}
+
+#[receiver(signal = logged_in, sender = User, when = first_time, max_calls = 2)]
+fn greet(user: &User, _first: bool) {
+    GREETED.lock().unwrap().push(user.name.clone());
+}
+
+#[test]
+fn policies_on_a_receiver_that_takes_the_sender() {
+    let ann = User { name: "ann".into() };
+    logged_in.send_from(&ann, false);
+    logged_in.send_from(&ann, true);
+    logged_in.send(true); // no sender: not this receiver's send
+    logged_in.send_from(&std::sync::Arc::new(User { name: "bob".into() }), true);
+    logged_in.send_from(&ann, true);
+    assert_eq!(*GREETED.lock().unwrap(), ["ann", "bob"]);
+}
