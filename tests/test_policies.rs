@@ -214,3 +214,112 @@ fn policies_on_a_receiver_that_takes_the_sender() {
     logged_in.send_from(&ann, true);
     assert_eq!(*GREETED.lock().unwrap(), ["ann", "bob"]);
 }
+
+// Runtime receivers: the same policies through `ConnectOptions`.
+
+#[signal]
+pub fn ticked(tick: u32) -> u32;
+
+#[test]
+fn runtime_policies_skip_and_leave_no_result() {
+    let options = signals::ConnectOptions::new()
+        .name("every third, twice")
+        .every(3)
+        .and_then(|options| options.max_calls(2))
+        .expect("valid policies");
+    let connection = ticked.connect_with(&options, |tick| tick * 10);
+    let results: Vec<Vec<u32>> = (1..=10).map(|tick| ticked.send(tick)).collect();
+    assert_eq!(
+        results,
+        [
+            vec![],
+            vec![],
+            vec![30],
+            vec![],
+            vec![],
+            vec![60],
+            vec![],
+            vec![],
+            vec![],
+            vec![]
+        ]
+    );
+    let listed = ticked.receivers();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].label(), Some("every third, twice"));
+    assert_eq!(listed[0].path(), "every third, twice");
+    assert_eq!(listed[0].calls(), Some(2));
+    assert!(listed[0].is_exhausted());
+    assert!(
+        listed[0].to_string().starts_with(
+            "every third, twice (runtime, every = 3, max_calls = 2, 2 calls, exhausted,"
+        ),
+        "{}",
+        listed[0]
+    );
+    assert!(
+        connection.is_connected(),
+        "an exhausted receiver stays connected"
+    );
+}
+
+#[test]
+fn refused_runtime_values_are_typed_errors() {
+    let every = signals::ConnectOptions::new().every(0).unwrap_err();
+    assert_eq!((every.option(), every.value()), ("every", 0));
+    let max = signals::ConnectOptions::new().max_calls(0).unwrap_err();
+    assert_eq!(max.option(), "max_calls");
+    assert_eq!(
+        max.to_string(),
+        "`max_calls(0)` is refused: max_calls(n) calls the receiver n times at most, with n at least 1"
+    );
+}
+
+#[signal]
+pub fn raced_at_run_time();
+
+#[test]
+fn runtime_max_calls_is_exact_under_concurrent_sends() {
+    let calls = std::sync::Arc::new(AtomicU32::new(0));
+    let counted = std::sync::Arc::clone(&calls);
+    let options = signals::ConnectOptions::new()
+        .max_calls(3)
+        .expect("valid policy");
+    let _connection = raced_at_run_time.connect_with(&options, move || {
+        counted.fetch_add(1, Ordering::Relaxed);
+    });
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                for _ in 0..100 {
+                    raced_at_run_time.send();
+                }
+            });
+        }
+    });
+    assert_eq!(calls.load(Ordering::Relaxed), 3);
+}
+
+#[signal]
+pub fn visited(page: u32);
+
+#[test]
+fn only_the_sends_that_reach_a_filtered_receiver_count() {
+    let seen = std::sync::Arc::new(Mutex::new(Vec::new()));
+    let recorded = std::sync::Arc::clone(&seen);
+    let options = signals::ConnectOptions::new()
+        .every(2)
+        .expect("valid policy");
+    let _connection = visited.connect_from_with(&options, move |user: &User, page| {
+        recorded
+            .lock()
+            .unwrap()
+            .push(format!("{} {page}", user.name));
+    });
+    let ann = User { name: "ann".into() };
+    for page in 1..=6 {
+        visited.send(page); // no sender: not counted
+        visited.send_from(&ann, page);
+    }
+    assert_eq!(*seen.lock().unwrap(), ["ann 2", "ann 4", "ann 6"]);
+}

@@ -333,8 +333,32 @@
 //! assert!(checkpoint.is_exhausted());
 //! ```
 //!
-//! A receiver that returns a value cannot have a policy yet: a send it
-//! skipped would have no result to give. `repeat` on it will stay refused,
+//! At run time, [`ConnectOptions`] sets `every`, `max_calls` and `hidden`,
+//! and `name` labels the receiver in `receivers()`. A value that would never
+//! call the receiver is an [`InvalidOption`]. A runtime receiver may return
+//! a value: the sends it skips give no result.
+//!
+//! ```
+//! use signals::{ConnectOptions, signal};
+//!
+//! #[signal]
+//! pub fn scored(trial: u32) -> f64;
+//!
+//! let options = ConnectOptions::new()
+//!     .name("sampled metric")
+//!     .every(5)?
+//!     .max_calls(2)?;
+//! let _metric = scored.connect_with(&options, |trial| f64::from(trial) / 10.0);
+//! let results: Vec<Vec<f64>> = (1..=15).map(|trial| scored.send(trial)).collect();
+//! assert_eq!(results[4], [0.5]); // trial 5
+//! assert_eq!(results[9], [1.0]); // trial 10
+//! assert!(results[14].is_empty()); // trial 15: max_calls used up
+//! assert_eq!(scored.receivers()[0].path(), "sampled metric");
+//! # Ok::<(), signals::InvalidOption>(())
+//! ```
+//!
+//! A static receiver that returns a value cannot have a policy yet: a send
+//! it skipped would have no result to give. `repeat` on it will stay refused,
 //! since one send would get several results from it. Every refused value
 //! (`every = 0`, `repeat = 0`, `max_calls = 0`, anything not a positive
 //! integer literal) is a compile error at the value.
@@ -730,7 +754,7 @@ pub mod __private;
 
 pub use connection::{Connection, ConnectionBlock, ScopedConnection};
 pub use muted::Muted;
-pub use options::ConnectOptions;
+pub use options::{ConnectOptions, InvalidOption};
 pub use policy::Policy;
 pub use receiver_info::{ReceiverInfo, ReceiverKind};
 pub use sender::AnySender;

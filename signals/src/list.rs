@@ -22,6 +22,7 @@ use std::sync::{Arc, PoisonError, Weak};
 use crate::__private::NoSender;
 use crate::connection::{BlockCount, Connection, Link};
 use crate::muted::{Mute, Muted};
+use crate::policy::PolicyState;
 use crate::reader::{self, Garbage, ReadGuard};
 use crate::sender::{AnySender, SenderPointer};
 use crate::signature::Signature;
@@ -176,8 +177,10 @@ impl<S: Signature> Item<S> {
         let entry: &Entry<Callback<S>> = unsafe { &*Arc::as_ptr(entry).cast() };
         Self {
             function: match &entry.callback {
-                Callback::Plain(function) => Some(NonNull::from(&**function)),
-                Callback::Weak { .. } | Callback::Sender { .. } => None,
+                Callback::Plain(function) if entry.header.policy.is_none() => {
+                    Some(NonNull::from(&**function))
+                }
+                Callback::Plain(_) | Callback::Weak { .. } | Callback::Sender { .. } => None,
             },
             entry: NonNull::from(entry),
             priority: entry.header.priority,
@@ -272,6 +275,8 @@ struct EntryHeader {
     info: ReceiverInfo,
     /// The target of a weak receiver, which dies with it.
     target: Option<Weak<dyn Any + Send + Sync>>,
+    /// The counters of `every` and `max_calls`, if either is set.
+    policy: Option<PolicyState>,
     shared: Weak<Shared>,
     /// The entry itself, as its connections hold it.
     link: Weak<dyn Link>,
@@ -396,7 +401,11 @@ impl Shared {
         callback: Callback<S>,
     ) -> Connection {
         let mut info = info;
-        info.set_priority_and_key(options.priority, options.key.clone());
+        info.set_runtime_options(options);
+        let policy = options
+            .policy
+            .needs_counters()
+            .then(|| PolicyState::new(options.policy));
         let target = match &callback {
             Callback::Weak { target, .. } => Some(Weak::clone(target)),
             Callback::Plain(_) | Callback::Sender { .. } => None,
@@ -408,6 +417,7 @@ impl Shared {
                 key: options.key.clone(),
                 info,
                 target,
+                policy,
                 shared: Arc::downgrade(self),
                 link: Weak::clone(link) as Weak<dyn Link>,
             },
@@ -526,7 +536,11 @@ impl Shared {
             if header.target_is_gone() {
                 header.disconnect();
             } else if header.is_live() {
-                receivers.push(header.info.clone());
+                let info = header.info.clone();
+                receivers.push(match &header.policy {
+                    Some(policy) => info.counted(policy),
+                    None => info,
+                });
             }
         }
         receivers
@@ -649,12 +663,22 @@ impl EntryHeader {
 
 impl<S: Signature> Entry<Callback<S>> {
     /// The call this entry makes for a send from a sender of type `O`, if
-    /// any.
+    /// any: none for a send its policy skips.
     #[inline]
     pub(crate) fn target<O: ?Sized + 'static>(&self) -> Option<Target<'_, S, O>> {
         if self.header.state.load(Acquire) != 0 {
             return None; // disconnected or blocked
         }
+        let target = self.callback_target::<O>()?;
+        match &self.header.policy {
+            // Only the sends that reach the receiver count.
+            Some(policy) if !(policy.arrive() && policy.claim()) => None,
+            _ => Some(target),
+        }
+    }
+
+    #[inline]
+    fn callback_target<O: ?Sized + 'static>(&self) -> Option<Target<'_, S, O>> {
         match &self.callback {
             Callback::Plain(function) => Some(Target::Runtime(&**function)),
             Callback::Weak { target, function } => {

@@ -1,6 +1,12 @@
+use core::fmt;
+use core::num::{NonZeroU32, NonZeroU64};
 use std::borrow::Cow;
 
-/// How to connect a receiver at run time: its priority and a unique key.
+use crate::policy::Policy;
+
+/// How to connect a receiver at run time: its priority, a unique key, a
+/// label, and the [policies](crate#policies) `every`, `max_calls` and
+/// `hidden`.
 ///
 /// ```
 /// use signals::{ConnectOptions, signal};
@@ -15,19 +21,33 @@ use std::borrow::Cow;
 /// assert_eq!(first, second);
 /// assert!(saved.disconnect_key("audit"));
 /// ```
+///
+/// A policy value that would never call the receiver is a typed error:
+///
+/// ```
+/// use signals::ConnectOptions;
+///
+/// let refused = ConnectOptions::new().every(0).unwrap_err();
+/// assert_eq!(refused.option(), "every");
+/// println!("{refused}"); // `every(0)` is refused: every(n) calls the receiver on sends n, 2n, 3n…, with n at least 1
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[must_use]
 pub struct ConnectOptions {
     pub(crate) priority: i32,
     pub(crate) key: Option<Cow<'static, str>>,
+    pub(crate) label: Option<Cow<'static, str>>,
+    pub(crate) policy: Policy,
 }
 
 impl ConnectOptions {
-    /// Priority 0, no key.
+    /// Priority 0, no key, no label, no policy.
     pub const fn new() -> Self {
         Self {
             priority: 0,
             key: None,
+            label: None,
+            policy: Policy::NONE,
         }
     }
 
@@ -48,4 +68,89 @@ impl ConnectOptions {
         self.key = Some(key.into());
         self
     }
+
+    /// A name for the receiver, which `receivers()` shows in place of the
+    /// closure's type name (`app::main::{{closure}}`).
+    pub fn name(mut self, label: impl Into<Cow<'static, str>>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Calls the receiver on sends n, 2n, 3n… only, counting the sends it
+    /// is connected for; `every(1)` is every send.
+    ///
+    /// # Errors
+    ///
+    /// `every(0)`, which would never call it.
+    pub fn every(mut self, n: u32) -> Result<Self, InvalidOption> {
+        let every = NonZeroU32::new(n).ok_or(InvalidOption {
+            option: "every",
+            value: 0,
+            expected: "every(n) calls the receiver on sends n, 2n, 3n…, with n at least 1",
+        })?;
+        self.policy = self.policy.with_every(every);
+        Ok(self)
+    }
+
+    /// Calls the receiver n times at most; then it stays connected, inert,
+    /// and `receivers()` shows it exhausted.
+    ///
+    /// # Errors
+    ///
+    /// `max_calls(0)`, which would never call it.
+    pub fn max_calls(mut self, n: u64) -> Result<Self, InvalidOption> {
+        let max = NonZeroU64::new(n).ok_or(InvalidOption {
+            option: "max_calls",
+            value: 0,
+            expected: "max_calls(n) calls the receiver n times at most, with n at least 1",
+        })?;
+        self.policy = self.policy.with_max_calls(max);
+        Ok(self)
+    }
+
+    /// Leaves the receiver out of printed trees.
+    pub fn hidden(mut self) -> Self {
+        self.policy = self.policy.with_hidden();
+        self
+    }
 }
+
+/// A connect option with a value that is refused, with the rule it breaks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidOption {
+    option: &'static str,
+    value: u64,
+    expected: &'static str,
+}
+
+impl InvalidOption {
+    /// The option, as its method is named: `"every"`.
+    #[must_use]
+    pub fn option(&self) -> &'static str {
+        self.option
+    }
+
+    /// The value refused.
+    #[must_use]
+    pub fn value(&self) -> u64 {
+        self.value
+    }
+
+    /// What the option accepts.
+    #[must_use]
+    pub fn expected(&self) -> &'static str {
+        self.expected
+    }
+}
+
+impl fmt::Display for InvalidOption {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}({})` is refused: {}",
+            self.option, self.value, self.expected
+        )
+    }
+}
+
+impl std::error::Error for InvalidOption {}

@@ -70,6 +70,21 @@ impl Policy {
         }
     }
 
+    pub(crate) const fn with_every(mut self, every: NonZeroU32) -> Self {
+        self.every = every;
+        self
+    }
+
+    pub(crate) const fn with_max_calls(mut self, max_calls: NonZeroU64) -> Self {
+        self.max_calls = Some(max_calls);
+        self
+    }
+
+    pub(crate) const fn with_hidden(mut self) -> Self {
+        self.hidden = true;
+        self
+    }
+
     /// Called on every n-th send only; 1 when not set.
     #[must_use]
     pub const fn every(&self) -> u32 {
@@ -101,6 +116,11 @@ impl Policy {
     #[must_use]
     pub const fn is_hidden(&self) -> bool {
         self.hidden
+    }
+
+    /// Whether the receiver needs counters: `every` or `max_calls` is set.
+    pub(crate) const fn needs_counters(&self) -> bool {
+        self.every.get() != 1 || self.max_calls.is_some()
     }
 
     /// Whether any policy is set.

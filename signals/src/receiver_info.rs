@@ -1,6 +1,7 @@
 use core::fmt;
 use std::borrow::Cow;
 
+use crate::ConnectOptions;
 use crate::policy::{Policy, PolicyState};
 
 /// What is known about one registered receiver: its name, where it was
@@ -35,6 +36,8 @@ pub struct ReceiverInfo {
     line: u32,
     kind: ReceiverKind,
     key: Option<Cow<'static, str>>,
+    /// The name a runtime receiver was given with `ConnectOptions::name`.
+    label: Option<Cow<'static, str>>,
     policy: Policy,
     /// With a policy: the calls made when the description was taken.
     calls: Option<u64>,
@@ -71,6 +74,7 @@ impl ReceiverInfo {
             line,
             kind: ReceiverKind::Static,
             key: None,
+            label: None,
             policy: Policy::NONE,
             calls: None,
             exhausted: false,
@@ -109,15 +113,18 @@ impl ReceiverInfo {
             line,
             kind: ReceiverKind::Runtime,
             key: None,
+            label: None,
             policy: Policy::NONE,
             calls: None,
             exhausted: false,
         }
     }
 
-    pub(crate) fn set_priority_and_key(&mut self, priority: i32, key: Option<Cow<'static, str>>) {
-        self.priority = priority;
-        self.key = key;
+    pub(crate) fn set_runtime_options(&mut self, options: &ConnectOptions) {
+        self.priority = options.priority;
+        self.key.clone_from(&options.key);
+        self.label.clone_from(&options.label);
+        self.policy = options.policy;
     }
 
     /// Whether the receiver was registered with `#[receiver]` or connected
@@ -125,6 +132,13 @@ impl ReceiverInfo {
     #[must_use]
     pub const fn kind(&self) -> ReceiverKind {
         self.kind
+    }
+
+    /// The name a runtime receiver was given with
+    /// [`ConnectOptions::name`](crate::ConnectOptions::name), if any.
+    #[must_use]
+    pub fn label(&self) -> Option<&str> {
+        self.label.as_deref()
     }
 
     /// The unique key it was connected with, if any.
@@ -148,10 +162,13 @@ impl ReceiverInfo {
     }
 
     /// The full path `module::name`: together with the priority, it sets the
-    /// order in which receivers are called.
+    /// order in which receivers are called. For a runtime receiver, its
+    /// label if it has one, else the closure's type name.
     #[must_use]
     pub fn path(&self) -> String {
-        if self.module_path.is_empty() {
+        if let Some(label) = &self.label {
+            label.to_string()
+        } else if self.module_path.is_empty() {
             self.name.to_owned()
         } else {
             format!("{}::{}", self.module_path, self.name)
