@@ -22,7 +22,7 @@ pub struct Connections<S: Signature> {
     /// Created on the first connect or mute: until then a send only checks
     /// that it is still empty. The list of the signal `S`, though its type
     /// does not say so: the same list code serves every signal.
-    shared: OnceLock<Arc<Shared>>,
+    shared: List,
     // Through `S::Fn`, not `S`: a generic signal type holds a
     // `Connections<Self>`, and its parameters must be used in a way other
     // than by naming the type itself.
@@ -34,13 +34,19 @@ impl<S: Signature> Connections<S> {
     #[must_use]
     pub const fn new() -> Self {
         Self {
-            shared: OnceLock::new(),
+            shared: List(OnceLock::new()),
             signal: PhantomData,
         }
     }
 
     fn shared(&self) -> &Arc<Shared> {
-        self.shared.get_or_init(|| Arc::new(Shared::new::<S>()))
+        shared(&self.shared)
+    }
+
+    /// The runtime list, for the registry.
+    #[must_use]
+    pub const fn list(&'static self) -> &'static List {
+        &self.shared
     }
 
     /// Calls every receiver of a send from a sender of type `O`: the static
@@ -51,7 +57,7 @@ impl<S: Signature> Connections<S> {
         statics: StaticSlots<'_, S, O>,
         call: impl FnMut(Target<'_, S, O>),
     ) {
-        match self.shared.get() {
+        match self.shared.0.get() {
             Some(shared) if shared.is_active() => {
                 if !shared.is_muted() {
                     emit_merged(shared, statics, call);
@@ -68,7 +74,7 @@ impl<S: Signature> Connections<S> {
         &'a self,
         statics: StaticSlots<'a, S, O>,
     ) -> Emission<'a, S, O> {
-        Emission::new(statics, self.shared.get().map(|shared| &**shared))
+        Emission::new(statics, self.shared.0.get().map(|shared| &**shared))
     }
 
     /// Connects `callback` with `options`; `info` describes it.
@@ -94,7 +100,7 @@ impl<S: Signature> Connections<S> {
 
     /// Mutes the signal while the returned guard lives.
     pub fn mute(&self) -> Muted {
-        self.shared().mute()
+        mute(&self.shared)
     }
 
     /// The runtime receivers, in call order. Receivers of targets that are
@@ -133,24 +139,37 @@ impl<S: Signature> fmt::Debug for Connections<S> {
 // The bodies of the methods above that do not depend on the signal: each
 // compiled once, whatever the number of signals.
 
-fn disconnect_key(shared: &OnceLock<Arc<Shared>>, key: &str) -> bool {
-    shared
+/// A signal's runtime list, created on its first connect or mute. Opaque:
+/// the registry holds one for each signal, to mute it without its types.
+#[doc(hidden)]
+pub struct List(OnceLock<Arc<Shared>>);
+
+fn shared(list: &List) -> &Arc<Shared> {
+    list.0.get_or_init(|| Arc::new(Shared::new()))
+}
+
+pub(crate) fn mute(list: &List) -> Muted {
+    shared(list).mute()
+}
+
+fn disconnect_key(list: &List, key: &str) -> bool {
+    list.0
         .get()
         .is_some_and(|shared| shared.disconnect_key(key))
 }
 
-fn disconnect_all(shared: &OnceLock<Arc<Shared>>) -> usize {
-    shared.get().map_or(0, Shared::disconnect_all)
+pub(crate) fn disconnect_all(list: &List) -> usize {
+    list.0.get().map_or(0, Shared::disconnect_all)
 }
 
-fn runtime_receivers(shared: &OnceLock<Arc<Shared>>) -> Vec<ReceiverInfo> {
-    shared
+fn runtime_receivers(list: &List) -> Vec<ReceiverInfo> {
+    list.0
         .get()
         .map_or_else(Vec::new, |shared| shared.receivers())
 }
 
-fn len(shared: &OnceLock<Arc<Shared>>) -> usize {
-    shared.get().map_or(0, |shared| shared.len())
+fn len(list: &List) -> usize {
+    list.0.get().map_or(0, |shared| shared.len())
 }
 
 /// A runtime receiver's description: the closure's type name, and the place

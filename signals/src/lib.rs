@@ -385,6 +385,32 @@
 //! assert_eq!(ready.receivers()[0].name(), "warm_caches");
 //! ```
 //!
+//! # The registry: signals by name
+//!
+//! Every `#[signal] fn` registers itself at link time, with its name, module
+//! path and signature. [`lookup`] finds one by its name, or by as much of
+//! its path as tells it apart (Blinker's `Namespace`), and [`all`] lists
+//! them all, by path: the picture of the whole program. What you get is a
+//! [`RegisteredSignal`]: enough to list its receivers, mute it or clear it,
+//! without its types. A name that matches nothing is a
+//! [`LookupError::Unknown`] that suggests the nearest names.
+//!
+//! ```
+//! use signals::signal;
+//!
+//! #[signal]
+//! pub fn order_shipped(id: u64);
+//!
+//! let signal = signals::lookup("order_shipped")?;
+//! assert_eq!(signal.signature(), "fn(id: u64)");
+//! let _muted = signal.mute();
+//! order_shipped.send(7); // nobody hears it while muted
+//!
+//! let misspelt = signals::lookup("order_shiped").unwrap_err();
+//! assert!(misspelt.to_string().contains("did you mean"));
+//! # Ok::<(), signals::LookupError>(())
+//! ```
+//!
 //! # Connecting at run time
 //!
 //! Every signal also takes closures at run time, Django's and Blinker's
@@ -742,6 +768,7 @@ mod options;
 mod policy;
 mod reader;
 mod receiver_info;
+mod registry;
 mod sender;
 mod signal;
 mod signature;
@@ -757,6 +784,7 @@ pub use muted::Muted;
 pub use options::{ConnectOptions, InvalidOption};
 pub use policy::Policy;
 pub use receiver_info::{ReceiverInfo, ReceiverKind};
+pub use registry::{LookupError, RegisteredSignal, all, lookup};
 pub use sender::AnySender;
 pub use signal::Signal;
 pub use signals_macros::{receiver, signal};

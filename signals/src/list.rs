@@ -17,7 +17,7 @@ use core::ops::DerefMut;
 use core::ptr::{self, NonNull};
 use std::borrow::Cow;
 use std::rc::Rc;
-use std::sync::{Arc, PoisonError, Weak};
+use std::sync::{Arc, OnceLock, PoisonError, Weak};
 
 use crate::__private::NoSender;
 use crate::connection::{BlockCount, Connection, Link};
@@ -38,9 +38,10 @@ pub(crate) struct Shared {
     /// copy, which owns them. Serialises connect and disconnect.
     writer: Mutex<Vec<Arc<ErasedEntry>>>,
     /// How this signal's snapshots are built and freed: the one part of the
-    /// list that knows the signal's closure types. Everything else is
-    /// compiled once for all signals.
-    snapshots: &'static SnapshotKind,
+    /// list that knows the signal's closure types, set by the first
+    /// connect. Everything else is compiled once for all signals, and a list
+    /// made to be muted needs no knowledge of its signal at all.
+    snapshots: OnceLock<&'static SnapshotKind>,
 }
 
 /// What a send reads, on a cache line of its own: away from the `Arc`'s
@@ -340,8 +341,8 @@ impl Drop for Retired {
 }
 
 impl Shared {
-    /// The list of the signal `S`.
-    pub(crate) fn new<S: Signature>() -> Self {
+    /// An empty list. Its signal is known from its first connect.
+    pub(crate) fn new() -> Self {
         Self {
             read: ReadSide {
                 state: AtomicU64::new(0),
@@ -349,7 +350,7 @@ impl Shared {
                 slow: AtomicU32::new(0),
             },
             writer: Mutex::new(Vec::new()),
-            snapshots: Snapshot::<S>::KIND,
+            snapshots: OnceLock::new(),
         }
     }
 
@@ -400,6 +401,7 @@ impl Shared {
         info: ReceiverInfo,
         callback: Callback<S>,
     ) -> Connection {
+        self.snapshots.get_or_init(|| Snapshot::<S>::KIND);
         let mut info = info;
         info.set_runtime_options(options);
         let policy = options
@@ -555,18 +557,18 @@ impl Shared {
     /// Publishes a snapshot of `entries`, with the writer lock held;
     /// returns the one it replaces.
     fn publish(&self, entries: &[Arc<ErasedEntry>]) -> Option<Unlinked> {
+        // Unset until the first connect: then no snapshot was ever built,
+        // and `entries` is empty.
+        let kind = *self.snapshots.get()?;
         let snapshot = if entries.is_empty() {
             ptr::null_mut()
         } else {
-            (self.snapshots.build)(entries)
+            (kind.build)(entries)
         };
         let old = self.read.snapshot.swap_seq_cst(snapshot);
         // The swap took the old snapshot out of `self`: nothing else owns
         // it. Sends may still read it until `retire` says otherwise.
-        NonNull::new(old).map(|header| Unlinked {
-            header,
-            kind: self.snapshots,
-        })
+        NonNull::new(old).map(|header| Unlinked { header, kind })
     }
 
     fn retire(self: &Arc<Self>, snapshot: Option<Unlinked>, removed: Vec<Arc<ErasedEntry>>) {
@@ -595,10 +597,10 @@ impl Drop for Shared {
         // The signal is gone, so no send can be reading its snapshot: a send
         // borrows the signal that owns this `Arc`.
         let snapshot = self.read.snapshot.swap(ptr::null_mut(), Relaxed);
-        drop(NonNull::new(snapshot).map(|header| Unlinked {
-            header,
-            kind: self.snapshots,
-        }));
+        // A snapshot exists only once a connect has set `snapshots`.
+        if let (Some(header), Some(&kind)) = (NonNull::new(snapshot), self.snapshots.get()) {
+            drop(Unlinked { header, kind });
+        }
     }
 }
 

@@ -5,13 +5,14 @@ pub use std::sync::{Arc, OnceLock};
 
 pub use inventory;
 
-pub use crate::connections::{Connections, receivers, runtime_info};
+pub use crate::connections::{Connections, List, receivers, runtime_info};
 pub use crate::dispatch::{Dispatch, StaticSlots};
 pub use crate::emission::{Emission, Responses};
 pub use crate::list::{Callback, Target};
 pub use crate::policy::PolicyState;
 pub use crate::reader::light_reads;
 pub use crate::receiver_info::ReceiverInfo;
+pub use crate::registry::SignalEntry;
 pub use crate::sender::{SenderPointer, sender_name};
 pub use crate::signal::{Accepts, AcceptsFrom};
 pub use crate::signature::Signature;

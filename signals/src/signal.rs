@@ -32,6 +32,9 @@ pub trait Signal: Signature + Copy + Send + Sync {
     /// The signal's name as declared, e.g. `"todo_done"`.
     const NAME: &'static str;
 
+    /// The module it is declared in, as `module_path!()` gives it.
+    const MODULE_PATH: &'static str;
+
     /// The declared signature, e.g. `"fn(item: &Todo)"`.
     const SIGNATURE: &'static str;
 

@@ -273,9 +273,19 @@ fn static_items(parts: &Parts) -> TokenStream {
                 #through
             }
 
+            static __CONNECTIONS: #krate::__private::Connections<#ident> =
+                #krate::__private::Connections::new();
+
+            #krate::__private::inventory::submit! {
+                #krate::__private::SignalEntry(
+                    #krate::RegisteredSignal::new::<#ident>(__CONNECTIONS.list()),
+                )
+            }
+
             #[automatically_derived]
             impl #krate::Signal for #ident {
                 const NAME: &'static str = #name;
+                const MODULE_PATH: &'static str = ::core::module_path!();
                 const SIGNATURE: &'static str = #signature;
                 type __Registration = #registration;
                 type __This = Self;
@@ -293,9 +303,7 @@ fn static_items(parts: &Parts) -> TokenStream {
                 }
 
                 fn __connections() -> &'static #krate::__private::Connections<Self> {
-                    static CONNECTIONS: #krate::__private::Connections<#ident> =
-                        #krate::__private::Connections::new();
-                    &CONNECTIONS
+                    &__CONNECTIONS
                 }
             }
         };
