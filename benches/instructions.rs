@@ -11,16 +11,18 @@ mod common;
 use std::hint::black_box;
 
 use common::{
-    Bus, ListenerBag, RwLockBus, Signals2, Tick, Unprotected, boxed_receivers, floor, static_1,
-    static_4, static_16, static_64,
+    Bus, CountedTick, ListenerBag, RwLockBus, Signals2, Tick, Unprotected, boxed_receivers, floor,
+    static_1, static_4, static_16, static_64,
 };
 
 const CONTENDERS: &[&str] = &[
     "fn_slice",
     "static",
+    "static_counted",
     "boxed_dyn",
     "unprotected",
     "runtime",
+    "runtime_counted",
     "signals2",
     "event_listener_primitives",
     "rwlock",
@@ -32,6 +34,16 @@ fn emit_bus<B: Bus>(receivers: usize, count: u64) {
     for _ in 0..count {
         bus.emit(black_box(7));
     }
+}
+
+/// Runs `send` `count` times between `set_counting(true)` and
+/// `set_counting(false)`.
+fn counted(set_counting: impl Fn(bool), send: impl Fn(), count: u64) {
+    set_counting(true);
+    for _ in 0..count {
+        send();
+    }
+    set_counting(false);
 }
 
 fn main() {
@@ -66,6 +78,29 @@ fn main() {
             16 => (0..count).for_each(|_| static_16.send(black_box(7))),
             _ => (0..count).for_each(|_| static_64.send(black_box(7))),
         },
+        // The same sends while the signal counts its sends and calls.
+        "static_counted" => match receivers {
+            1 => counted(
+                |on| static_1.set_counting(on),
+                || static_1.send(black_box(7)),
+                count,
+            ),
+            4 => counted(
+                |on| static_4.set_counting(on),
+                || static_4.send(black_box(7)),
+                count,
+            ),
+            16 => counted(
+                |on| static_16.set_counting(on),
+                || static_16.send(black_box(7)),
+                count,
+            ),
+            _ => counted(
+                |on| static_64.set_counting(on),
+                || static_64.send(black_box(7)),
+                count,
+            ),
+        },
         "boxed_dyn" => {
             let boxed = boxed_receivers(receivers);
             for _ in 0..count {
@@ -81,6 +116,7 @@ fn main() {
             }
         }
         "runtime" => emit_bus::<Tick>(receivers, count),
+        "runtime_counted" => emit_bus::<CountedTick>(receivers, count),
         "signals2" => emit_bus::<Signals2>(receivers, count),
         "event_listener_primitives" => emit_bus::<ListenerBag>(receivers, count),
         "rwlock" => emit_bus::<RwLockBus>(receivers, count),

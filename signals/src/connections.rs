@@ -9,12 +9,12 @@ use std::panic::Location;
 use std::sync::{Arc, OnceLock};
 
 use crate::connection::Connection;
-use crate::dispatch::StaticSlots;
-use crate::emission::{Emission, emit_merged, emit_static};
+use crate::dispatch::{Dispatch, StaticSlots};
+use crate::emission::{Emission, emit_merged, emit_muted_or_counted, emit_static};
 use crate::list::{Callback, Shared, Target};
 use crate::muted::Muted;
 use crate::signature::Signature;
-use crate::{ConnectOptions, ReceiverInfo};
+use crate::{ConnectOptions, ReceiverInfo, Signal};
 
 /// The runtime half of a signal.
 #[doc(hidden)]
@@ -50,21 +50,29 @@ impl<S: Signature> Connections<S> {
     }
 
     /// Calls every receiver of a send from a sender of type `O`: the static
-    /// ones in `statics` and the runtime ones, merged in call order.
-    #[inline]
-    pub fn emit<O: ?Sized + 'static>(
+    /// ones that `statics` gives and the runtime ones, merged in call
+    /// order. `statics` is a function so that each way computes its own
+    /// table: the plain loop keeps it in registers, whatever the counting
+    /// way does with its copy.
+    // Every send is this: it must not depend on the inliner's mood.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    pub fn emit<'s, O: ?Sized + 'static>(
         &self,
-        statics: StaticSlots<'_, S, O>,
+        statics: impl FnOnce() -> StaticSlots<'s, S, O>,
         call: impl FnMut(Target<'_, S, O>),
     ) {
         match self.shared.0.get() {
             Some(shared) if shared.is_active() => {
-                if !shared.is_muted() {
-                    emit_merged(shared, statics, call);
+                // One test for the common case: neither muted nor counting.
+                if shared.is_plain() {
+                    emit_merged(shared, statics(), call, false);
+                } else {
+                    emit_muted_or_counted(shared, statics, call);
                 }
             }
             // The static path: a plain loop over function pointers.
-            _ => emit_static(statics, call),
+            _ => emit_static(statics(), call),
         }
     }
 
@@ -107,6 +115,18 @@ impl<S: Signature> Connections<S> {
     /// gone are disconnected on the way.
     pub fn receivers(&self) -> Vec<ReceiverInfo> {
         runtime_receivers(&self.shared)
+    }
+
+    /// Counts the sends of the signal and the calls of its receivers from
+    /// now on (`true`), or stops counting (`false`).
+    pub fn set_counting(&self, on: bool) {
+        set_counting(&self.shared, on);
+    }
+
+    /// The sends counted so far, or `None` if the signal never counted.
+    #[must_use]
+    pub fn sends(&self) -> Option<u64> {
+        sends(&self.shared)
     }
 
     /// How many receivers are connected (blocked ones included).
@@ -168,6 +188,23 @@ fn runtime_receivers(list: &List) -> Vec<ReceiverInfo> {
         .map_or_else(Vec::new, |shared| shared.receivers())
 }
 
+pub(crate) fn set_counting(list: &List, on: bool) {
+    // Turning it off leaves no list to create.
+    if on {
+        shared(list).set_counting(true);
+    } else if let Some(shared) = list.0.get() {
+        shared.set_counting(false);
+    }
+}
+
+pub(crate) fn sends(list: &List) -> Option<u64> {
+    list.0.get().and_then(|shared| shared.sends())
+}
+
+fn has_counted(list: &List) -> bool {
+    list.0.get().is_some_and(|shared| shared.has_counted())
+}
+
 fn len(list: &List) -> usize {
     list.0.get().map_or(0, |shared| shared.len())
 }
@@ -190,11 +227,12 @@ pub fn runtime_info<F: ?Sized>(_receiver: &F, sender: Option<&'static str>) -> R
 /// Every receiver of a signal, static and runtime, in call order.
 #[doc(hidden)]
 #[must_use]
-pub fn receivers<S: Signature>(
-    statics: Vec<ReceiverInfo>,
+pub fn receivers<S: Signal>(
+    dispatch: &Dispatch<S>,
     connections: &Connections<S>,
 ) -> Vec<ReceiverInfo> {
-    merge_receivers(statics, connections.receivers())
+    let counted = has_counted(&connections.shared);
+    merge_receivers(dispatch.receivers(counted), connections.receivers())
 }
 
 fn merge_receivers(statics: Vec<ReceiverInfo>, runtime: Vec<ReceiverInfo>) -> Vec<ReceiverInfo> {

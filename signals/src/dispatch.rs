@@ -1,5 +1,7 @@
 use core::any::{Any, TypeId};
 use core::slice;
+use core::sync::atomic::AtomicU64;
+use core::sync::atomic::Ordering::Relaxed;
 
 use crate::policy::PolicyState;
 use crate::sender::AnySender;
@@ -12,9 +14,9 @@ use crate::{ReceiverInfo, Signal};
 #[doc(hidden)]
 pub struct Dispatch<S: Signal> {
     unfiltered: Box<[S::Fn]>,
-    /// The priority of each receiver in `unfiltered`, to merge runtime
-    /// receivers in.
-    unfiltered_priorities: Box<[i32]>,
+    /// What a send reads beyond the function pointers: behind one pointer,
+    /// so that the table a send carries stays three words.
+    rest: Rest,
     /// With receivers of `sender = AnySender`: the receivers of a send from
     /// a sender no receiver filters on, which replaces `unfiltered` there.
     /// A plain `send` has no sender, so it calls none of them.
@@ -25,6 +27,34 @@ pub struct Dispatch<S: Signal> {
     policies: Box<[Option<&'static PolicyState>]>,
 }
 
+/// The parts of a signal's tables that a send reads only to merge runtime
+/// receivers in, or to count.
+#[doc(hidden)]
+pub struct Rest {
+    /// The priority of each receiver in `unfiltered`.
+    unfiltered_priorities: Vec<i32>,
+    /// The index in `receivers` of each receiver in `unfiltered`.
+    unfiltered_receivers: Vec<u32>,
+    /// The calls of each receiver in `receivers` while the signal counts.
+    calls: Vec<AtomicU64>,
+}
+
+/// The tables of a signal type, or of a muted send: empty.
+static NO_REST: Rest = Rest {
+    unfiltered_priorities: Vec::new(),
+    unfiltered_receivers: Vec::new(),
+    calls: Vec::new(),
+};
+
+/// A table entry: a receiver's slot, its priority, and its index in the
+/// signal's receivers.
+#[doc(hidden)]
+pub struct Ranked<T> {
+    priority: i32,
+    receiver: u32,
+    slot: T,
+}
+
 pub(crate) struct SenderTable {
     sender: TypeId,
     /// The `SenderSlots<S, W>` of this table's sender type `W`.
@@ -33,7 +63,7 @@ pub(crate) struct SenderTable {
 
 /// The table of the sender type `W` for the signal `S`, with each
 /// receiver's priority.
-type SenderSlots<S, W> = Box<[(i32, Slot<S, W>)]>;
+type SenderSlots<S, W> = Box<[Ranked<Slot<S, W>>]>;
 
 /// One entry of a sender's table.
 #[doc(hidden)]
@@ -57,7 +87,7 @@ impl<S: Signature, O: ?Sized + 'static> Copy for Slot<S, O> {}
 
 /// The table of a send from a sender no receiver filters on, when some
 /// receiver takes any sender, with each receiver's priority.
-type PlainSlots<S> = Box<[(i32, PlainSlot<S>)]>;
+type PlainSlots<S> = Box<[Ranked<PlainSlot<S>>]>;
 
 /// One entry of the table of a send from a sender no receiver filters on.
 #[doc(hidden)]
@@ -112,20 +142,27 @@ impl<S: Signal> Dispatch<S> {
 
         let mut unfiltered = Vec::new();
         let mut unfiltered_priorities = Vec::new();
-        let mut plain: Vec<(i32, PlainSlot<S>)> = Vec::new();
+        let mut unfiltered_receivers = Vec::new();
+        let mut plain: Vec<Ranked<PlainSlot<S>>> = Vec::new();
         let mut any_sender = false;
-        for receiver in &sorted {
+        for (index, receiver) in (0_u32..).zip(&sorted) {
             let priority = receiver.info.priority();
+            let ranked = |slot| Ranked {
+                priority,
+                receiver: index,
+                slot,
+            };
             match &receiver.function {
                 ReceiverFn::Unfiltered(function) => {
                     unfiltered.push(*function);
                     unfiltered_priorities.push(priority);
-                    plain.push((priority, PlainSlot::Receiver(*function)));
+                    unfiltered_receivers.push(index);
+                    plain.push(ranked(PlainSlot::Receiver(*function)));
                 }
                 ReceiverFn::Filtered(filter) => {
                     if let Some(slot) = filter.any_sender_slot() {
                         any_sender = true;
-                        plain.push((priority, slot));
+                        plain.push(ranked(slot));
                     }
                 }
             }
@@ -142,7 +179,11 @@ impl<S: Signal> Dispatch<S> {
 
         Self {
             unfiltered: unfiltered.into_boxed_slice(),
-            unfiltered_priorities: unfiltered_priorities.into_boxed_slice(),
+            rest: Rest {
+                unfiltered_priorities,
+                unfiltered_receivers,
+                calls: (0..order.len()).map(|_| AtomicU64::new(0)).collect(),
+            },
             any_sender: if any_sender {
                 Some(plain.into_boxed_slice())
             } else {
@@ -160,7 +201,7 @@ impl<S: Signal> Dispatch<S> {
     pub fn unfiltered<O: ?Sized + 'static>(&self) -> StaticSlots<'_, S, O> {
         StaticSlots::Unfiltered {
             functions: self.unfiltered.iter(),
-            priorities: self.unfiltered_priorities.iter(),
+            rest: &self.rest,
         }
     }
 
@@ -175,17 +216,28 @@ impl<S: Signal> Dispatch<S> {
             .find(|table| table.sender == sender)
             .and_then(|table| table.slots.downcast_ref::<SenderSlots<S, O>>());
         match (table, &self.any_sender) {
-            (Some(slots), _) => StaticSlots::Filtered(slots.iter()),
-            (None, Some(slots)) => StaticSlots::Plain(slots.iter()),
+            (Some(slots), _) => StaticSlots::Filtered {
+                slots: slots.iter(),
+                rest: &self.rest,
+            },
+            (None, Some(slots)) => StaticSlots::Plain {
+                slots: slots.iter(),
+                rest: &self.rest,
+            },
             (None, None) => self.unfiltered(),
         }
     }
 
-    /// Every static receiver, in call order, with the counts of those that
-    /// have a policy as they are now.
+    /// Every static receiver, in call order, with its calls as they are
+    /// now: those its policy counted, or, if the signal has `counted`, those
+    /// counted since.
     #[must_use]
-    pub fn receivers(&self) -> Vec<ReceiverInfo> {
-        described_now(&self.receivers, &self.policies)
+    pub fn receivers(&self, counted: bool) -> Vec<ReceiverInfo> {
+        described_now(
+            &self.receivers,
+            &self.policies,
+            counted.then_some(&*self.rest.calls),
+        )
     }
 }
 
@@ -196,17 +248,21 @@ fn call_order(infos: &[&ReceiverInfo]) -> Vec<usize> {
     order
 }
 
-/// `receivers`, each with the counts of its policy, if it has one.
+/// `receivers`, each with the counts of its policy if it has one, else
+/// with its counted `calls`, if the signal counted them.
 fn described_now(
     receivers: &[ReceiverInfo],
     policies: &[Option<&'static PolicyState>],
+    calls: Option<&[AtomicU64]>,
 ) -> Vec<ReceiverInfo> {
     receivers
         .iter()
         .zip(policies)
-        .map(|(info, policy)| match policy {
-            Some(state) => info.clone().counted(state),
-            None => info.clone(),
+        .enumerate()
+        .map(|(index, (info, policy))| match (policy, calls) {
+            (Some(state), _) => info.clone().counted(state),
+            (None, Some(calls)) => info.clone().with_calls(calls[index].load(Relaxed)),
+            (None, None) => info.clone(),
         })
         .collect()
 }
@@ -227,14 +283,18 @@ pub(crate) fn add_sender_table<S: Signal, W: ?Sized + 'static>(
     if tables.iter().any(|table| table.sender == sender) {
         return;
     }
-    let slots: SenderSlots<S, W> = sorted
-        .iter()
-        .filter_map(|receiver| {
+    let slots: SenderSlots<S, W> = (0_u32..)
+        .zip(sorted)
+        .filter_map(|(index, receiver)| {
             let slot = match &receiver.function {
                 ReceiverFn::Unfiltered(function) => Slot::Receiver(*function),
                 ReceiverFn::Filtered(filter) => slot_for::<S, W>(filter)?,
             };
-            Some((receiver.info.priority(), slot))
+            Some(Ranked {
+                priority: receiver.info.priority(),
+                receiver: index,
+                slot,
+            })
         })
         .collect();
     tables.push(SenderTable {
@@ -252,21 +312,31 @@ fn slot_for<S: Signal, W: ?Sized + 'static>(filter: &SenderFilter<S>) -> Option<
 }
 
 /// The static receivers of one send, with their priorities, in call order.
+/// Three words: a send carries it by value.
 #[doc(hidden)]
 pub enum StaticSlots<'a, S: Signature, O: ?Sized + 'static> {
     Unfiltered {
         functions: slice::Iter<'a, S::Fn>,
-        priorities: slice::Iter<'a, i32>,
+        rest: &'a Rest,
     },
-    Filtered(slice::Iter<'a, (i32, Slot<S, O>)>),
-    Plain(slice::Iter<'a, (i32, PlainSlot<S>)>),
+    Filtered {
+        slots: slice::Iter<'a, Ranked<Slot<S, O>>>,
+        rest: &'a Rest,
+    },
+    Plain {
+        slots: slice::Iter<'a, Ranked<PlainSlot<S>>>,
+        rest: &'a Rest,
+    },
 }
 
-impl<S: Signature, O: ?Sized + 'static> StaticSlots<'_, S, O> {
+impl<'a, S: Signature, O: ?Sized + 'static> StaticSlots<'a, S, O> {
     /// No static receivers: those of a signal type, or of a muted signal.
     #[must_use]
     pub fn empty() -> Self {
-        Self::Filtered([].iter())
+        Self::Filtered {
+            slots: [].iter(),
+            rest: &NO_REST,
+        }
     }
 
     /// The next receiver, without its priority: for a send with no runtime
@@ -277,32 +347,97 @@ impl<S: Signature, O: ?Sized + 'static> StaticSlots<'_, S, O> {
             Self::Unfiltered { functions, .. } => {
                 functions.next().map(|function| Slot::Receiver(*function))
             }
-            Self::Filtered(slots) => slots.next().map(|(_, slot)| *slot),
-            Self::Plain(slots) => slots.next().map(|(_, slot)| slot.slot()),
+            Self::Filtered { slots, .. } => slots.next().map(|ranked| ranked.slot),
+            Self::Plain { slots, .. } => slots.next().map(|ranked| ranked.slot.slot()),
         }
+    }
+
+    /// The position in the unfiltered table of its next receiver.
+    fn unfiltered_position(functions: &slice::Iter<'_, S::Fn>, rest: &Rest) -> usize {
+        rest.unfiltered_priorities
+            .len()
+            .saturating_sub(functions.len())
+    }
+
+    /// The call counters of the signal's receivers, by index.
+    pub(crate) fn calls(&self) -> &'a [AtomicU64] {
+        match *self {
+            Self::Unfiltered { rest, .. }
+            | Self::Filtered { rest, .. }
+            | Self::Plain { rest, .. } => &rest.calls,
+        }
+    }
+
+    /// The priority of the next receiver, without taking it.
+    pub(crate) fn peek_priority(&self) -> Option<i32> {
+        match self {
+            Self::Unfiltered { functions, rest } => rest
+                .unfiltered_priorities
+                .get(Self::unfiltered_position(functions, rest))
+                .copied(),
+            Self::Filtered { slots, .. } => slots.as_slice().first().map(|ranked| ranked.priority),
+            Self::Plain { slots, .. } => slots.as_slice().first().map(|ranked| ranked.priority),
+        }
+    }
+
+    /// The next receiver with its priority, counting its call.
+    pub(crate) fn next_counted(&mut self) -> Option<(i32, Slot<S, O>)> {
+        let (priority, receiver, slot, rest) = match self {
+            Self::Unfiltered { functions, rest } => {
+                let position = Self::unfiltered_position(functions, rest);
+                let function = *functions.next()?;
+                (
+                    *rest.unfiltered_priorities.get(position)?,
+                    *rest.unfiltered_receivers.get(position)?,
+                    Slot::Receiver(function),
+                    *rest,
+                )
+            }
+            Self::Filtered { slots, rest } => {
+                let ranked = slots.next()?;
+                (ranked.priority, ranked.receiver, ranked.slot, *rest)
+            }
+            Self::Plain { slots, rest } => {
+                let ranked = slots.next()?;
+                (ranked.priority, ranked.receiver, ranked.slot.slot(), *rest)
+            }
+        };
+        if let Some(calls) = rest.calls.get(receiver as usize) {
+            calls.fetch_add(1, Relaxed);
+        }
+        Some((priority, slot))
     }
 }
 
 impl<S: Signature, O: ?Sized + 'static> Iterator for StaticSlots<'_, S, O> {
-    type Item = (i32, Slot<S, O>);
+    /// The priority, the slot, and the receiver's index for its counter.
+    type Item = (i32, Slot<S, O>, u32);
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         match self {
-            Self::Unfiltered {
-                functions,
-                priorities,
-            } => {
+            Self::Unfiltered { functions, rest } => {
                 let function = *functions.next()?;
+                // The one just taken.
+                let position = Self::unfiltered_position(functions, rest).wrapping_sub(1);
                 Some((
-                    priorities.next().copied().unwrap_or(0),
+                    rest.unfiltered_priorities
+                        .get(position)
+                        .copied()
+                        .unwrap_or(0),
                     Slot::Receiver(function),
+                    rest.unfiltered_receivers
+                        .get(position)
+                        .copied()
+                        .unwrap_or(u32::MAX),
                 ))
             }
-            Self::Filtered(slots) => slots.next().copied(),
-            Self::Plain(slots) => slots
+            Self::Filtered { slots, .. } => slots
                 .next()
-                .map(|(priority, slot)| (*priority, slot.slot())),
+                .map(|ranked| (ranked.priority, ranked.slot, ranked.receiver)),
+            Self::Plain { slots, .. } => slots
+                .next()
+                .map(|ranked| (ranked.priority, ranked.slot.slot(), ranked.receiver)),
         }
     }
 
@@ -310,8 +445,8 @@ impl<S: Signature, O: ?Sized + 'static> Iterator for StaticSlots<'_, S, O> {
     fn size_hint(&self) -> (usize, Option<usize>) {
         match self {
             Self::Unfiltered { functions, .. } => functions.size_hint(),
-            Self::Filtered(slots) => slots.size_hint(),
-            Self::Plain(slots) => slots.size_hint(),
+            Self::Filtered { slots, .. } => slots.size_hint(),
+            Self::Plain { slots, .. } => slots.size_hint(),
         }
     }
 }

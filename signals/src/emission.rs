@@ -2,6 +2,7 @@
 //! order, either as a loop (`send`) or as a cursor (`send_iter`).
 
 use core::iter::Peekable;
+use core::sync::atomic::Ordering::Relaxed;
 
 use crate::dispatch::{Slot, StaticSlots};
 use crate::list::{Pinned, Shared, Target};
@@ -41,7 +42,9 @@ pub(crate) fn emit_static<S: Signature, O: ?Sized + 'static>(
 }
 
 /// Calls the receivers in `statics` and the runtime ones of `shared`,
-/// merged in call order; `shared` is not muted.
+/// merged in call order; `shared` is not muted. With `counting`, counts each
+/// call: one body for both ways, so that counting costs each signal no more
+/// code; the plain way passes `false`, and the inliner drops the counting.
 ///
 /// The merge of [`Emission::next_target`], written as a loop: `send` is
 /// the hot path, and a loop compiles to fewer instructions per receiver
@@ -51,14 +54,26 @@ pub(crate) fn emit_merged<S: Signature, O: ?Sized + 'static>(
     shared: &Shared,
     statics: StaticSlots<'_, S, O>,
     mut call: impl FnMut(Target<'_, S, O>),
+    counting: bool,
 ) {
     let pinned = shared.pin::<S>();
     let items = pinned.items();
+    let calls = statics.calls();
+    let count_static = |receiver: u32| {
+        if counting {
+            if let Some(calls) = calls.get(receiver as usize) {
+                calls.fetch_add(1, Relaxed);
+            }
+        }
+    };
     let mut statics = statics.peekable();
     if statics.peek().is_none() {
         // Runtime receivers only: signal types, runtime-only signals.
         for item in items {
             if let Some(target) = pinned.target::<O>(item) {
+                if counting {
+                    item.entry().count_call();
+                }
                 call(target);
             }
         }
@@ -66,15 +81,38 @@ pub(crate) fn emit_merged<S: Signature, O: ?Sized + 'static>(
     }
     for item in items {
         // Static receivers of a higher or equal priority first.
-        while let Some((_, slot)) = statics.next_if(|(priority, _)| *priority >= item.priority()) {
+        while let Some((_, slot, receiver)) =
+            statics.next_if(|(priority, _, _)| *priority >= item.priority())
+        {
+            count_static(receiver);
             call(Target::from_slot(slot));
         }
         if let Some(target) = pinned.target::<O>(item) {
+            if counting {
+                item.entry().count_call();
+            }
             call(target);
         }
     }
-    for (_, slot) in statics {
+    for (_, slot, receiver) in statics {
+        count_static(receiver);
         call(Target::from_slot(slot));
+    }
+}
+
+/// A send of a signal that is muted (it calls nobody) or counts. Out of
+/// line, and given the table's recipe rather than the table: a send that
+/// neither mutes nor counts carries none of it.
+#[cold]
+#[inline(never)]
+pub(crate) fn emit_muted_or_counted<'s, S: Signature, O: ?Sized + 'static>(
+    shared: &Shared,
+    statics: impl FnOnce() -> StaticSlots<'s, S, O>,
+    call: impl FnMut(Target<'_, S, O>),
+) {
+    if !shared.is_muted() {
+        shared.count_send();
+        emit_merged(shared, statics(), call, true);
     }
 }
 
@@ -95,6 +133,12 @@ enum Cursor<'a, S: Signature, O: ?Sized + 'static> {
         pinned: Pinned<'a, S>,
         next_runtime: usize,
     },
+    /// Both, merged by priority, each call counted.
+    Counted {
+        statics: StaticSlots<'a, S, O>,
+        pinned: Pinned<'a, S>,
+        next_runtime: usize,
+    },
 }
 
 impl<'a, S: Signature, O: ?Sized + 'static> Emission<'a, S, O> {
@@ -102,6 +146,14 @@ impl<'a, S: Signature, O: ?Sized + 'static> Emission<'a, S, O> {
         let cursor = match shared {
             // Muted: no receiver at all, static ones included.
             Some(shared) if shared.is_muted() => Cursor::Statics(StaticSlots::empty()),
+            Some(shared) if shared.is_counting() => {
+                shared.count_send();
+                Cursor::Counted {
+                    statics,
+                    pinned: shared.pin::<S>(),
+                    next_runtime: 0,
+                }
+            }
             Some(shared) if shared.is_active() => Cursor::Merged {
                 statics: statics.peekable(),
                 pinned: shared.pin::<S>(),
@@ -122,15 +174,22 @@ impl<'a, S: Signature, O: ?Sized + 'static> Emission<'a, S, O> {
                 pinned,
                 next_runtime,
             } => (statics, &*pinned, next_runtime),
+            Cursor::Counted {
+                statics,
+                pinned,
+                next_runtime,
+            } => return next_counted(statics, pinned, next_runtime),
         };
         loop {
             let Some(item) = pinned.items().get(*next_runtime) else {
                 // No runtime receiver left: the static ones.
-                let (_, slot) = statics.next()?;
+                let (_, slot, _) = statics.next()?;
                 return Some(Target::from_slot(slot));
             };
             // Equal priority: static receivers first.
-            if let Some((_, slot)) = statics.next_if(|(priority, _)| *priority >= item.priority()) {
+            if let Some((_, slot, _)) =
+                statics.next_if(|(priority, _, _)| *priority >= item.priority())
+            {
                 return Some(Target::from_slot(slot));
             }
             *next_runtime += 1;
@@ -150,6 +209,33 @@ impl<'a, S: Signature, O: ?Sized + 'static> Emission<'a, S, O> {
         Responses {
             emission: self,
             call,
+        }
+    }
+}
+
+/// The next receiver of a counted emission, its call counted.
+fn next_counted<'p, S: Signature, O: ?Sized + 'static>(
+    statics: &mut StaticSlots<'_, S, O>,
+    pinned: &'p Pinned<'_, S>,
+    next_runtime: &mut usize,
+) -> Option<Target<'p, S, O>> {
+    loop {
+        let item = pinned.items().get(*next_runtime);
+        let static_first = match (statics.peek_priority(), item) {
+            (None, None) => return None,
+            (Some(priority), Some(item)) => priority >= item.priority(),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+        };
+        if static_first {
+            let (_, slot) = statics.next_counted()?;
+            return Some(Target::from_slot(slot));
+        }
+        let item = item?;
+        *next_runtime += 1;
+        if let Some(target) = pinned.target::<O>(item) {
+            item.entry().count_call();
+            return Some(target);
         }
     }
 }

@@ -385,6 +385,46 @@
 //! assert_eq!(ready.receivers()[0].name(), "warm_caches");
 //! ```
 //!
+//! # Counting
+//!
+//! A signal counts its sends, and the calls of each of its receivers, once
+//! asked to: `set_counting(true)` on the signal, on a
+//! [`RegisteredSignal`], or on every signal of the program with
+//! [`signals::set_counting`](set_counting()). Counting is off by default,
+//! because a count is a shared write: a signal that counts takes the way
+//! that merges runtime receivers in, and the sends of a signal that does not
+//! count touch no counter (the emit bench measures both). `sends()` gives
+//! the count, `receivers()` each receiver's calls, and `tree()` prints them
+//! as AMLTK prints an emitter ([`Tree`]):
+//!
+//! ```
+//! use signals::{ConnectOptions, receiver, signal};
+//!
+//! #[signal]
+//! pub fn epoch_ended(epoch: u32);
+//!
+//! #[receiver(signal = epoch_ended, priority = 5)]
+//! fn log_epoch(epoch: u32) {}
+//!
+//! #[receiver(signal = epoch_ended, every = 2)]
+//! fn save_model(epoch: u32) {}
+//!
+//! epoch_ended.set_counting(true);
+//! let _bar = epoch_ended.connect_with(&ConnectOptions::new().name("progress bar"), |_| {});
+//! for epoch in 1..=4 {
+//!     epoch_ended.send(epoch);
+//! }
+//! assert_eq!(epoch_ended.sends(), Some(4));
+//! println!("{}", epoch_ended.tree());
+//! // @epoch_ended 4
+//! // ├── rust_out::log_epoch(epoch: u32) priority 5 (4)
+//! // ├── rust_out::save_model(epoch: u32) every = 2 (2)
+//! // └── progress bar [runtime] (4)
+//! # assert!(epoch_ended.tree().to_string().ends_with("└── progress bar [runtime] (4)"));
+//! ```
+//!
+//! `signals::tree()` prints every registered signal this way.
+//!
 //! # The registry: signals by name
 //!
 //! Every `#[signal] fn` registers itself at link time, with its name, module
@@ -774,6 +814,7 @@ mod signal;
 mod signature;
 mod static_receiver;
 mod sync;
+mod tree;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -784,10 +825,11 @@ pub use muted::Muted;
 pub use options::{ConnectOptions, InvalidOption};
 pub use policy::Policy;
 pub use receiver_info::{ReceiverInfo, ReceiverKind};
-pub use registry::{LookupError, RegisteredSignal, all, lookup};
+pub use registry::{LookupError, RegisteredSignal, all, lookup, set_counting};
 pub use sender::AnySender;
 pub use signal::Signal;
 pub use signals_macros::{receiver, signal};
+pub use tree::{Forest, Tree, tree};
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

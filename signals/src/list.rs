@@ -29,7 +29,7 @@ use crate::signature::Signature;
 use crate::sync::Mutex;
 use crate::sync::SeqCst;
 use crate::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release};
-use crate::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64};
+use crate::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicU64};
 use crate::{ConnectOptions, ReceiverInfo};
 
 pub(crate) struct Shared {
@@ -37,6 +37,10 @@ pub(crate) struct Shared {
     /// The entries the snapshot points to, in the same order: the writers'
     /// copy, which owns them. Serialises connect and disconnect.
     writer: Mutex<Vec<Arc<ErasedEntry>>>,
+    /// Sends counted while the signal counts.
+    sends: AtomicU64,
+    /// Whether it has ever counted.
+    counted: AtomicBool,
     /// How this signal's snapshots are built and freed: the one part of the
     /// list that knows the signal's closure types, set by the first
     /// connect. Everything else is compiled once for all signals, and a list
@@ -60,7 +64,12 @@ struct ReadSide {
     slow: AtomicU32,
 }
 
+/// One mute guard, in `state`: they count in bits 32 to 62.
 const MUTED: u64 = 1 << 32;
+/// In `state`: the signal counts its sends and its receivers' calls, which
+/// sends do on the way that merges runtime receivers in.
+const COUNTING: u64 = 1 << 63;
+const MUTE_GUARDS: u64 = !(COUNTING | (MUTED - 1));
 
 /// The snapshot functions of one signal `S`.
 struct SnapshotKind {
@@ -278,6 +287,8 @@ struct EntryHeader {
     target: Option<Weak<dyn Any + Send + Sync>>,
     /// The counters of `every` and `max_calls`, if either is set.
     policy: Option<PolicyState>,
+    /// Calls counted while the signal counts.
+    calls: AtomicU64,
     shared: Weak<Shared>,
     /// The entry itself, as its connections hold it.
     link: Weak<dyn Link>,
@@ -350,6 +361,8 @@ impl Shared {
                 slow: AtomicU32::new(0),
             },
             writer: Mutex::new(Vec::new()),
+            sends: AtomicU64::new(0),
+            counted: AtomicBool::new(false),
             snapshots: OnceLock::new(),
         }
     }
@@ -362,7 +375,45 @@ impl Shared {
 
     #[inline]
     pub(crate) fn is_muted(&self) -> bool {
-        self.read.state.load(Relaxed) >= MUTED
+        self.read.state.load(Relaxed) & MUTE_GUARDS != 0
+    }
+
+    /// Neither muted nor counting: a send merges and calls, nothing more.
+    /// Both live above the receiver count, so one comparison tells.
+    #[inline]
+    pub(crate) fn is_plain(&self) -> bool {
+        self.read.state.load(Relaxed) < MUTED
+    }
+
+    #[inline]
+    pub(crate) fn is_counting(&self) -> bool {
+        self.read.state.load(Relaxed) & COUNTING != 0
+    }
+
+    /// Counts the sends and the calls of this signal from now on, or stops.
+    pub(crate) fn set_counting(&self, on: bool) {
+        if on {
+            self.counted.store(true, Relaxed);
+            self.read.state.fetch_or(COUNTING, Relaxed);
+        } else {
+            self.read.state.fetch_and(!COUNTING, Relaxed);
+        }
+    }
+
+    /// Whether the signal has counted at some point: its counts mean
+    /// something.
+    pub(crate) fn has_counted(&self) -> bool {
+        self.counted.load(Relaxed)
+    }
+
+    /// Counts one send.
+    pub(crate) fn count_send(&self) {
+        self.sends.fetch_add(1, Relaxed);
+    }
+
+    /// The sends counted so far, if the signal has counted.
+    pub(crate) fn sends(&self) -> Option<u64> {
+        self.has_counted().then(|| self.sends.load(Relaxed))
     }
 
     /// How many receivers are connected (blocked ones included).
@@ -420,6 +471,7 @@ impl Shared {
                 info,
                 target,
                 policy,
+                calls: AtomicU64::new(0),
                 shared: Arc::downgrade(self),
                 link: Weak::clone(link) as Weak<dyn Link>,
             },
@@ -541,6 +593,7 @@ impl Shared {
                 let info = header.info.clone();
                 receivers.push(match &header.policy {
                     Some(policy) => info.counted(policy),
+                    None if self.has_counted() => info.with_calls(header.calls.load(Relaxed)),
                     None => info,
                 });
             }
@@ -660,6 +713,13 @@ impl EntryHeader {
 
     fn unblock(&self) {
         self.state.fetch_sub(BLOCKED, Release);
+    }
+}
+
+impl<C: ?Sized> Entry<C> {
+    /// Counts one call, while its signal counts.
+    pub(crate) fn count_call(&self) {
+        self.header.calls.fetch_add(1, Relaxed);
     }
 }
 

@@ -118,6 +118,12 @@ impl Policy {
         self.hidden
     }
 
+    /// The same policy, shown.
+    pub(crate) const fn without_hidden(mut self) -> Self {
+        self.hidden = false;
+        self
+    }
+
     /// Whether the receiver needs counters: `every` or `max_calls` is set.
     pub(crate) const fn needs_counters(&self) -> bool {
         self.every.get() != 1 || self.max_calls.is_some()

@@ -29,6 +29,9 @@ use crate::policy::{Policy, PolicyState};
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ReceiverInfo {
     name: &'static str,
+    /// A static receiver's parameters and result, as written:
+    /// `(item: &Todo)`.
+    signature: Option<&'static str>,
     module_path: &'static str,
     sender: Option<&'static str>,
     priority: i32,
@@ -59,6 +62,7 @@ impl ReceiverInfo {
     #[must_use]
     pub const fn new(
         name: &'static str,
+        signature: &'static str,
         module_path: &'static str,
         sender: Option<&'static str>,
         priority: i32,
@@ -67,6 +71,7 @@ impl ReceiverInfo {
     ) -> Self {
         Self {
             name,
+            signature: Some(signature),
             module_path,
             sender,
             priority,
@@ -89,6 +94,12 @@ impl ReceiverInfo {
         self
     }
 
+    /// The same description, with `calls` counted while its signal counts.
+    pub(crate) fn with_calls(mut self, calls: u64) -> Self {
+        self.calls = Some(calls);
+        self
+    }
+
     /// The same description, with the counts of `state` as they are now.
     pub(crate) fn counted(mut self, state: &PolicyState) -> Self {
         self.calls = Some(state.calls());
@@ -106,6 +117,7 @@ impl ReceiverInfo {
     ) -> Self {
         Self {
             name,
+            signature: None,
             module_path: "",
             sender,
             priority: 0,
@@ -152,6 +164,13 @@ impl ReceiverInfo {
     #[must_use]
     pub const fn name(&self) -> &'static str {
         self.name
+    }
+
+    /// A static receiver's parameters and result as written, e.g.
+    /// `"(item: &Todo)"`; `None` for a closure connected at run time.
+    #[must_use]
+    pub const fn signature(&self) -> Option<&'static str> {
+        self.signature
     }
 
     /// The module the receiver is declared in, as `module_path!()` gives it;

@@ -5,6 +5,7 @@ use core::fmt;
 
 use crate::connections::List;
 use crate::muted::Muted;
+use crate::tree::Tree;
 use crate::{ReceiverInfo, Signal};
 
 /// A `#[signal] fn` as the registry knows it, without its types: what
@@ -78,6 +79,28 @@ impl RegisteredSignal {
         (self.receivers)()
     }
 
+    /// The signal and its receivers, to print.
+    #[must_use]
+    pub fn tree(&self) -> Tree {
+        Tree::new(
+            self.name,
+            crate::connections::sends(self.list),
+            self.receivers(),
+        )
+    }
+
+    /// Counts the sends of the signal and the calls of its receivers from
+    /// now on (`true`), or stops counting (`false`).
+    pub fn set_counting(&self, on: bool) {
+        crate::connections::set_counting(self.list, on);
+    }
+
+    /// The sends counted so far, or `None` if the signal never counted.
+    #[must_use]
+    pub fn sends(&self) -> Option<u64> {
+        crate::connections::sends(self.list)
+    }
+
     /// Mutes the signal while the returned guard lives.
     pub fn mute(&self) -> Muted {
         crate::connections::mute(self.list)
@@ -92,7 +115,7 @@ impl RegisteredSignal {
 }
 
 fn receivers_of<S: Signal>() -> Vec<ReceiverInfo> {
-    crate::connections::receivers(S::__dispatch().receivers(), S::__connections())
+    crate::connections::receivers(S::__dispatch(), S::__connections())
 }
 
 impl fmt::Debug for RegisteredSignal {
@@ -101,6 +124,15 @@ impl fmt::Debug for RegisteredSignal {
             .field("path", &self.path())
             .field("signature", &self.signature)
             .finish_non_exhaustive()
+    }
+}
+
+/// Counts the sends and calls of every signal in the registry from now on
+/// (`true`), or stops (`false`). Signal types count value by value, with
+/// their own `set_counting`.
+pub fn set_counting(on: bool) {
+    for signal in all() {
+        signal.set_counting(on);
     }
 }
 

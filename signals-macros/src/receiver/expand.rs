@@ -58,6 +58,7 @@ pub fn expand(options: &Options, function: &ReceiverFn) -> TokenStream {
     };
 
     let name = ident.to_string();
+    let signature = receiver_signature(function);
     let priority = options.priority;
     let sender_name = match &options.sender {
         None => quote!(::core::option::Option::None),
@@ -81,6 +82,7 @@ pub fn expand(options: &Options, function: &ReceiverFn) -> TokenStream {
 
             const __INFO: #krate::__private::ReceiverInfo = #krate::__private::ReceiverInfo::new(
                 #name,
+                #signature,
                 ::core::module_path!(),
                 #sender_name,
                 #priority,
@@ -95,6 +97,32 @@ pub fn expand(options: &Options, function: &ReceiverFn) -> TokenStream {
             #krate::__private::inventory::submit! { #registration }
         };
     }
+}
+
+/// The receiver's parameters and result as written, `(item: &Todo) -> bool`,
+/// for printed trees.
+fn receiver_signature(function: &ReceiverFn) -> String {
+    let sig = &function.sig;
+    let parameters: Vec<String> = sig
+        .inputs
+        .iter()
+        .map(|input| match input {
+            FnArg::Typed(typed) => {
+                let (pat, ty) = (&typed.pat, &typed.ty);
+                format!(
+                    "{}: {}",
+                    tokens_to_string(quote!(#pat)),
+                    tokens_to_string(quote!(#ty))
+                )
+            }
+            FnArg::Receiver(receiver) => tokens_to_string(quote!(#receiver)),
+        })
+        .collect();
+    let output = match &sig.output {
+        ReturnType::Default => String::new(),
+        ReturnType::Type(_, ty) => format!(" -> {}", tokens_to_string(quote!(#ty))),
+    };
+    format!("({}){output}", parameters.join(", "))
 }
 
 /// What a receiver's definition registers.

@@ -420,7 +420,7 @@ fn sources(parts: &Parts) -> Sources {
             Sources {
                 statics: quote!(#dispatch.unfiltered()),
                 statics_from: quote!(#dispatch.slots_from(#sender_arg)),
-                receivers: quote!(#krate::__private::receivers(#dispatch.receivers(), #connections)),
+                receivers: quote!(#krate::__private::receivers(#dispatch, #connections)),
                 connections,
             }
         }
@@ -535,7 +535,7 @@ fn unit_send(parts: &Parts, sources: &Sources) -> TokenStream {
         #[doc = #send_doc]
         #[inline]
         pub fn send<#(#lifetimes),*>(&self, #(#names: #types),*) {
-            #connections.emit::<#krate::__private::NoSender>(#statics, #call);
+            #connections.emit::<#krate::__private::NoSender>(|| #statics, #call);
         }
 
         #[doc = #send_from_doc]
@@ -545,7 +545,7 @@ fn unit_send(parts: &Parts, sources: &Sources) -> TokenStream {
             #sender_arg: &(impl ::core::any::Any + ?::core::marker::Sized),
             #(#names: #types),*
         ) {
-            #connections.emit(#statics_from, #call_from);
+            #connections.emit(|| #statics_from, #call_from);
         }
     }
 }
@@ -810,6 +810,8 @@ fn manage_methods(parts: &Parts, sources: &Sources) -> TokenStream {
          then runtime receivers in connection order."
     );
     let key = local("key");
+    let on = local("on");
+    let name = ident.to_string();
     quote! {
         /// Disconnects the receiver connected with the unique `key`; returns
         /// whether there was one.
@@ -835,6 +837,25 @@ fn manage_methods(parts: &Parts, sources: &Sources) -> TokenStream {
         #[must_use]
         pub fn receivers(&self) -> ::std::vec::Vec<#krate::ReceiverInfo> {
             #receivers
+        }
+
+        /// Counts the sends of this signal and the calls of its receivers
+        /// from now on (`true`), or stops (`false`). Sends of a signal that
+        /// does not count touch no counter.
+        pub fn set_counting(&self, #on: bool) {
+            #connections.set_counting(#on);
+        }
+
+        /// The sends counted so far, or `None` if the signal never counted.
+        #[must_use]
+        pub fn sends(&self) -> ::core::option::Option<u64> {
+            #connections.sends()
+        }
+
+        /// The signal and its receivers, to print with `{}`.
+        #[must_use]
+        pub fn tree(&self) -> #krate::Tree {
+            #krate::Tree::new(#name, #connections.sends(), self.receivers())
         }
     }
 }
