@@ -323,3 +323,29 @@ fn only_the_sends_that_reach_a_filtered_receiver_count() {
     }
     assert_eq!(*seen.lock().unwrap(), ["ann 2", "ann 4", "ann 6"]);
 }
+
+#[signal]
+pub fn launched();
+
+#[test]
+fn runtime_repeat_counts_once_towards_max_calls() {
+    let calls = std::sync::Arc::new(AtomicU32::new(0));
+    let counted = std::sync::Arc::clone(&calls);
+    let options = signals::ConnectOptions::new()
+        .max_calls(2)
+        .and_then(|options| options.repeat(3))
+        .expect("valid policies");
+    let _workers = launched.connect_with(&options, move || {
+        counted.fetch_add(1, Ordering::Relaxed);
+    });
+    for _ in 0..4 {
+        launched.send();
+    }
+    assert_eq!(calls.load(Ordering::Relaxed), 6);
+    let listed = launched.receivers();
+    assert_eq!(listed[0].policy().repeat(), 3);
+    assert_eq!(listed[0].calls(), Some(2));
+    assert!(listed[0].is_exhausted());
+    let refused = signals::ConnectOptions::new().repeat(0).unwrap_err();
+    assert_eq!(refused.option(), "repeat");
+}

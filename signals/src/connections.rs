@@ -14,7 +14,7 @@ use crate::emission::{Emission, emit_merged, emit_muted_or_counted, emit_static}
 use crate::list::{Callback, Shared, Target};
 use crate::muted::Muted;
 use crate::signature::Signature;
-use crate::{ConnectOptions, ReceiverInfo, Signal};
+use crate::{Calls, ConnectOptions, ReceiverInfo, Signal};
 
 /// The runtime half of a signal.
 #[doc(hidden)]
@@ -86,13 +86,13 @@ impl<S: Signature> Connections<S> {
     }
 
     /// Connects `callback` with `options`; `info` describes it.
-    pub fn connect(
+    pub fn connect<C: Calls>(
         &self,
-        options: &ConnectOptions,
+        options: &ConnectOptions<C>,
         info: ReceiverInfo,
         callback: Callback<S>,
     ) -> Connection {
-        self.shared().connect(options, info, callback)
+        self.shared().connect(&options.settings, info, callback)
     }
 
     /// Disconnects the receiver connected with `key`; returns whether there

@@ -49,7 +49,10 @@ pub(crate) fn emit_static<S: Signature, O: ?Sized + 'static>(
 /// The merge of [`Emission::next_target`], written as a loop: `send` is
 /// the hot path, and a loop compiles to fewer instructions per receiver
 /// than the cursor.
-#[inline]
+// Inlined into both ways, so that the plain one, with `counting` a
+// constant `false`, keeps no trace of counting.
+#[allow(clippy::inline_always)]
+#[inline(always)]
 pub(crate) fn emit_merged<S: Signature, O: ?Sized + 'static>(
     shared: &Shared,
     statics: StaticSlots<'_, S, O>,
@@ -70,12 +73,7 @@ pub(crate) fn emit_merged<S: Signature, O: ?Sized + 'static>(
     if statics.peek().is_none() {
         // Runtime receivers only: signal types, runtime-only signals.
         for item in items {
-            if let Some(target) = pinned.target::<O>(item) {
-                if counting {
-                    item.entry().count_call();
-                }
-                call(target);
-            }
+            pinned.call_item::<O>(item, counting, &mut call);
         }
         return;
     }
@@ -87,12 +85,7 @@ pub(crate) fn emit_merged<S: Signature, O: ?Sized + 'static>(
             count_static(receiver);
             call(Target::from_slot(slot));
         }
-        if let Some(target) = pinned.target::<O>(item) {
-            if counting {
-                item.entry().count_call();
-            }
-            call(target);
-        }
+        pinned.call_item::<O>(item, counting, &mut call);
     }
     for (_, slot, receiver) in statics {
         count_static(receiver);

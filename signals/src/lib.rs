@@ -333,10 +333,13 @@
 //! assert!(checkpoint.is_exhausted());
 //! ```
 //!
-//! At run time, [`ConnectOptions`] sets `every`, `max_calls` and `hidden`,
-//! and `name` labels the receiver in `receivers()`. A value that would never
-//! call the receiver is an [`InvalidOption`]. A runtime receiver may return
-//! a value: the sends it skips give no result.
+//! At run time, [`ConnectOptions`] sets `every`, `max_calls`, `repeat` and
+//! `hidden`, and `name` labels the receiver in `receivers()`. A value that
+//! would never call the receiver is an [`InvalidOption`]. A runtime
+//! receiver may return a value: the sends it skips give no result. Options
+//! with `repeat` are a type of their own, which only a signal whose
+//! receivers return nothing takes: giving them to another is a compile
+//! error. A typed `when` at run time is not there yet.
 //!
 //! ```
 //! use signals::{ConnectOptions, signal};
@@ -822,7 +825,7 @@ pub mod __private;
 
 pub use connection::{Connection, ConnectionBlock, ScopedConnection};
 pub use muted::Muted;
-pub use options::{ConnectOptions, InvalidOption};
+pub use options::{Calls, ConnectOptions, InvalidOption, Once, Repeated, SingleCall};
 pub use policy::Policy;
 pub use receiver_info::{ReceiverInfo, ReceiverKind};
 pub use registry::{LookupError, RegisteredSignal, all, lookup, set_counting};

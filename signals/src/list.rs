@@ -20,8 +20,10 @@ use std::rc::Rc;
 use std::sync::{Arc, OnceLock, PoisonError, Weak};
 
 use crate::__private::NoSender;
+use crate::ReceiverInfo;
 use crate::connection::{BlockCount, Connection, Link};
 use crate::muted::{Mute, Muted};
+use crate::options::Settings;
 use crate::policy::PolicyState;
 use crate::reader::{self, Garbage, ReadGuard};
 use crate::sender::{AnySender, SenderPointer};
@@ -30,7 +32,6 @@ use crate::sync::Mutex;
 use crate::sync::SeqCst;
 use crate::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release};
 use crate::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicU64};
-use crate::{ConnectOptions, ReceiverInfo};
 
 pub(crate) struct Shared {
     read: ReadSide,
@@ -244,9 +245,39 @@ impl<S: Signature> Pinned<'_, S> {
         }
     }
 
+    /// Makes the calls of `item` for a send from a sender of type `O`:
+    /// straight through the snapshot, unless the signal's `slow` count asks
+    /// for the entry's state to be checked, or the entry has a policy. Only
+    /// that second way knows `repeat`, so the first stays a single call.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    pub(crate) fn call_item<'i, O: ?Sized + 'static>(
+        &self,
+        item: &'i Item<S>,
+        counting: bool,
+        call: &mut impl FnMut(Target<'i, S, O>),
+    ) {
+        match item.function() {
+            Some(function) if self.shared.read.slow.load(Relaxed) == 0 => {
+                if counting {
+                    item.entry().count_call();
+                }
+                call(Target::Runtime(function));
+            }
+            _ => {
+                if let Some((target, times)) = entry_target::<S, O>(item.entry(), counting) {
+                    for _ in 0..times {
+                        call(target);
+                    }
+                }
+            }
+        }
+    }
+
     /// The call `item` makes for a send from a sender of type `O`, if any:
     /// straight through the snapshot, unless the signal's `slow` count asks
-    /// for the entry's state to be checked.
+    /// for the entry's state to be checked. For the lazy sends of a signal
+    /// whose receivers return a value, which `repeat` is not for.
     // The hot path of every runtime send: it must not depend on the
     // inliner's mood (one build left a call per receiver here).
     #[allow(clippy::inline_always)]
@@ -327,6 +358,14 @@ pub enum Target<'a, S: Signature, O: ?Sized + 'static> {
     RuntimeAnySender(&'a S::SenderDyn<AnySender>),
     Weak(&'a S::WeakDyn),
 }
+
+impl<S: Signature, O: ?Sized + 'static> Clone for Target<'_, S, O> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S: Signature, O: ?Sized + 'static> Copy for Target<'_, S, O> {}
 
 /// What writers unlinked, dropped by [`reader::retire`] once no send can
 /// still read it.
@@ -448,7 +487,7 @@ impl Shared {
     /// Connects `callback`; the list is the list of the signal `S`.
     pub(crate) fn connect<S: Signature>(
         self: &Arc<Self>,
-        options: &ConnectOptions,
+        options: &Settings,
         info: ReceiverInfo,
         callback: Callback<S>,
     ) -> Connection {
@@ -716,10 +755,31 @@ impl EntryHeader {
     }
 }
 
+/// The target of an entry that is checked before each send (disconnected
+/// or blocked, or with a policy), and how many times to call it. Cold, and
+/// out of line, so that the loop of the plain calls keeps its registers.
+#[cold]
+#[inline(never)]
+fn entry_target<S: Signature, O: ?Sized + 'static>(
+    entry: &Entry<Callback<S>>,
+    counting: bool,
+) -> Option<(Target<'_, S, O>, u32)> {
+    let target = entry.target::<O>()?;
+    if counting {
+        entry.count_call();
+    }
+    Some((target, entry.repeat()))
+}
+
 impl<C: ?Sized> Entry<C> {
     /// Counts one call, while its signal counts.
     pub(crate) fn count_call(&self) {
         self.header.calls.fetch_add(1, Relaxed);
+    }
+
+    /// How many times each admitted send calls it.
+    fn repeat(&self) -> u32 {
+        self.header.policy.as_ref().map_or(1, PolicyState::repeat)
     }
 }
 

@@ -1,12 +1,13 @@
 use core::fmt;
+use core::marker::PhantomData;
 use core::num::{NonZeroU32, NonZeroU64};
 use std::borrow::Cow;
 
 use crate::policy::Policy;
 
 /// How to connect a receiver at run time: its priority, a unique key, a
-/// label, and the [policies](crate#policies) `every`, `max_calls` and
-/// `hidden`.
+/// label, and the [policies](crate#policies) `every`, `max_calls`,
+/// `repeat` and `hidden`.
 ///
 /// ```
 /// use signals::{ConnectOptions, signal};
@@ -31,31 +32,114 @@ use crate::policy::Policy;
 /// assert_eq!(refused.option(), "every");
 /// println!("{refused}"); // `every(0)` is refused: every(n) calls the receiver on sends n, 2n, 3n…, with n at least 1
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[must_use]
-pub struct ConnectOptions {
+pub struct ConnectOptions<Calls = Once> {
+    pub(crate) settings: Settings,
+    calls: PhantomData<Calls>,
+}
+
+/// What a [`ConnectOptions`] sets, whatever its kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Settings {
     pub(crate) priority: i32,
     pub(crate) key: Option<Cow<'static, str>>,
     pub(crate) label: Option<Cow<'static, str>>,
     pub(crate) policy: Policy,
 }
 
+/// Options that call the receiver once per send: what every signal takes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Once;
+
+/// Options that call the receiver several times per send
+/// ([`repeat`](ConnectOptions::repeat)): only a signal whose receivers
+/// return nothing takes them, since one send would get several results.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Repeated;
+
+/// [`Once`] or [`Repeated`].
+pub trait Calls: sealed::Sealed {}
+
+impl Calls for Once {}
+impl Calls for Repeated {}
+
+/// [`Once`]: the options a signal whose receivers return a value takes.
+#[diagnostic::on_unimplemented(
+    message = "a receiver that returns a value cannot be repeated",
+    label = "these options call the receiver several times per send",
+    note = "one send would get several results from one receiver: connect it without `repeat`"
+)]
+pub trait SingleCall: Calls {}
+
+impl SingleCall for Once {}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::Once {}
+    impl Sealed for super::Repeated {}
+}
+
 impl ConnectOptions {
     /// Priority 0, no key, no label, no policy.
     pub const fn new() -> Self {
         Self {
-            priority: 0,
-            key: None,
-            label: None,
-            policy: Policy::NONE,
+            settings: Settings {
+                priority: 0,
+                key: None,
+                label: None,
+                policy: Policy::NONE,
+            },
+            calls: PhantomData,
         }
     }
 
+    /// Calls the receiver n times per send it is called for; that counts
+    /// as one call towards `max_calls`. Only a signal whose receivers return
+    /// nothing takes these options: one send would get n results.
+    ///
+    /// ```
+    /// use signals::{ConnectOptions, signal};
+    ///
+    /// #[signal]
+    /// pub fn started();
+    ///
+    /// let workers = ConnectOptions::new().repeat(2)?;
+    /// let _launch = started.connect_with(&workers, || println!("launch a worker"));
+    /// started.send(); // launch a worker, twice
+    /// # Ok::<(), signals::InvalidOption>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// `repeat(0)`, which would never call it.
+    pub fn repeat(self, n: u32) -> Result<ConnectOptions<Repeated>, InvalidOption> {
+        let repeat = NonZeroU32::new(n).ok_or(InvalidOption {
+            option: "repeat",
+            value: 0,
+            expected: "repeat(n) calls the receiver n times per send, with n at least 1",
+        })?;
+        let mut settings = self.settings;
+        settings.policy = settings.policy.with_repeat(repeat);
+        Ok(ConnectOptions {
+            settings,
+            calls: PhantomData,
+        })
+    }
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<C: Calls> ConnectOptions<C> {
     /// Receivers with a higher priority run first; the default is 0. At
     /// equal priority, static receivers run before runtime ones, and runtime
     /// receivers in the order they were connected.
     pub fn priority(mut self, priority: i32) -> Self {
-        self.priority = priority;
+        self.settings.priority = priority;
         self
     }
 
@@ -65,14 +149,14 @@ impl ConnectOptions {
     /// receiver whose target is gone holds its key no more: it is
     /// disconnected, and the new receiver connected.
     pub fn key(mut self, key: impl Into<Cow<'static, str>>) -> Self {
-        self.key = Some(key.into());
+        self.settings.key = Some(key.into());
         self
     }
 
     /// A name for the receiver, which `receivers()` shows in place of the
     /// closure's type name (`app::main::{{closure}}`).
     pub fn name(mut self, label: impl Into<Cow<'static, str>>) -> Self {
-        self.label = Some(label.into());
+        self.settings.label = Some(label.into());
         self
     }
 
@@ -88,7 +172,7 @@ impl ConnectOptions {
             value: 0,
             expected: "every(n) calls the receiver on sends n, 2n, 3n…, with n at least 1",
         })?;
-        self.policy = self.policy.with_every(every);
+        self.settings.policy = self.settings.policy.with_every(every);
         Ok(self)
     }
 
@@ -104,13 +188,13 @@ impl ConnectOptions {
             value: 0,
             expected: "max_calls(n) calls the receiver n times at most, with n at least 1",
         })?;
-        self.policy = self.policy.with_max_calls(max);
+        self.settings.policy = self.settings.policy.with_max_calls(max);
         Ok(self)
     }
 
     /// Leaves the receiver out of printed trees.
     pub fn hidden(mut self) -> Self {
-        self.policy = self.policy.with_hidden();
+        self.settings.policy = self.settings.policy.with_hidden();
         self
     }
 }

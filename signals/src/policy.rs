@@ -80,6 +80,11 @@ impl Policy {
         self
     }
 
+    pub(crate) const fn with_repeat(mut self, repeat: NonZeroU32) -> Self {
+        self.repeat = repeat;
+        self
+    }
+
     pub(crate) const fn with_hidden(mut self) -> Self {
         self.hidden = true;
         self
@@ -124,9 +129,10 @@ impl Policy {
         self
     }
 
-    /// Whether the receiver needs counters: `every` or `max_calls` is set.
+    /// Whether the receiver needs counters: `every`, `max_calls` or
+    /// `repeat` is set.
     pub(crate) const fn needs_counters(&self) -> bool {
-        self.every.get() != 1 || self.max_calls.is_some()
+        self.every.get() != 1 || self.max_calls.is_some() || self.repeat.get() != 1
     }
 
     /// Whether any policy is set.

@@ -1,7 +1,7 @@
 use core::fmt;
 use std::borrow::Cow;
 
-use crate::ConnectOptions;
+use crate::options::Settings;
 use crate::policy::{Policy, PolicyState};
 
 /// What is known about one registered receiver: its name, where it was
@@ -132,7 +132,7 @@ impl ReceiverInfo {
         }
     }
 
-    pub(crate) fn set_runtime_options(&mut self, options: &ConnectOptions) {
+    pub(crate) fn set_runtime_options(&mut self, options: &Settings) {
         self.priority = options.priority;
         self.key.clone_from(&options.key);
         self.label.clone_from(&options.label);

@@ -674,6 +674,7 @@ fn connect_methods(parts: &Parts, sources: &Sources) -> TokenStream {
     let sender_bound =
         quote!(#binder ::core::ops::Fn(&#sender_type, #(#types),*) #output + #send_sync);
     let options_type = quote!(#krate::ConnectOptions);
+    let options_param = options_param(parts);
     let connection = quote!(#krate::Connection);
     let private = quote!(#krate::__private);
     let receiver = Ident::new("receiver", Span::mixed_site());
@@ -691,7 +692,7 @@ fn connect_methods(parts: &Parts, sources: &Sources) -> TokenStream {
 
         /// Like [`connect`](Self::connect), with a priority or a unique key.
         #[track_caller]
-        pub fn connect_with(&self, #options: &#options_type, #receiver: impl #receiver_bound) -> #connection {
+        pub fn connect_with(&self, #options: &#options_param, #receiver: impl #receiver_bound) -> #connection {
             let #info = #private::runtime_info(&#receiver, ::core::option::Option::None);
             let #function: ::std::boxed::Box<<Self as #private::Signature>::Dyn> = ::std::boxed::Box::new(#receiver);
             #connections.connect(#options, #info, #private::Callback::plain(#function))
@@ -711,7 +712,7 @@ fn connect_methods(parts: &Parts, sources: &Sources) -> TokenStream {
         #[track_caller]
         pub fn connect_from_with<#sender_type: ::core::any::Any + ?::core::marker::Sized>(
             &self,
-            #options: &#options_type,
+            #options: &#options_param,
             #receiver: impl #sender_bound,
         ) -> #connection {
             let #info = #private::runtime_info(
@@ -738,6 +739,17 @@ fn connect_methods(parts: &Parts, sources: &Sources) -> TokenStream {
     }
 }
 
+/// The type of the options a `_with` method takes: with `repeat` too, for
+/// a signal whose receivers return nothing.
+fn options_param(parts: &Parts) -> TokenStream {
+    let krate = parts.krate;
+    if parts.signal.output.is_none() {
+        quote!(#krate::ConnectOptions<impl #krate::Calls>)
+    } else {
+        quote!(#krate::ConnectOptions<impl #krate::SingleCall>)
+    }
+}
+
 /// `connect_weak` and `connect_weak_with`: a receiver of a target that the
 /// signal must not keep alive.
 fn weak_connect_methods(parts: &Parts, sources: &Sources) -> TokenStream {
@@ -757,6 +769,7 @@ fn weak_connect_methods(parts: &Parts, sources: &Sources) -> TokenStream {
         quote!(#binder ::core::ops::Fn(&#target_type, #(#types),*) #output + #send_sync);
     let (options, info, function) = (local("options"), local("info"), local("function"));
     let options_type = quote!(#krate::ConnectOptions);
+    let options_param = options_param(parts);
     let connection = quote!(#krate::Connection);
     let private = quote!(#krate::__private);
     let receiver = Ident::new("receiver", Span::mixed_site());
@@ -779,7 +792,7 @@ fn weak_connect_methods(parts: &Parts, sources: &Sources) -> TokenStream {
         #[track_caller]
         pub fn connect_weak_with<#target_type: ::core::marker::Send + ::core::marker::Sync + 'static>(
             &self,
-            #options: &#options_type,
+            #options: &#options_param,
             #target: &#private::Arc<#target_type>,
             #receiver: impl #weak_bound,
         ) -> #connection {
