@@ -349,3 +349,63 @@ fn runtime_repeat_counts_once_towards_max_calls() {
     let refused = signals::ConnectOptions::new().repeat(0).unwrap_err();
     assert_eq!(refused.option(), "repeat");
 }
+
+#[signal]
+pub fn attempted(attempt: u32) -> u32;
+
+#[test]
+fn runtime_when_sees_the_arguments_and_uses_up_nothing_when_false() {
+    let asked = std::sync::Arc::new(Mutex::new(Vec::new()));
+    let recorded = std::sync::Arc::clone(&asked);
+    let options = signals::ConnectOptions::new()
+        .every(2)
+        .and_then(|options| options.max_calls(2))
+        .expect("valid policies");
+    let _connection = attempted.connect_when(
+        &options,
+        move |attempt| {
+            recorded.lock().unwrap().push(attempt);
+            attempt > 4
+        },
+        |attempt| attempt * 100,
+    );
+    let results: Vec<Vec<u32>> = (1..=12).map(|attempt| attempted.send(attempt)).collect();
+    // `every` lets the even attempts through to `when` (asked before
+    // `max_calls`, as AMLTK does), which says yes from 6 on; `max_calls`
+    // then allows two calls.
+    assert_eq!(*asked.lock().unwrap(), [2, 4, 6, 8, 10, 12]);
+    let answered: Vec<u32> = results.into_iter().flatten().collect();
+    assert_eq!(answered, [600, 800]);
+    let listed = attempted.receivers();
+    assert!(
+        listed[0]
+            .policy()
+            .when()
+            .is_some_and(|when| when.contains("{{closure}}"))
+    );
+    assert_eq!(listed[0].calls(), Some(2));
+    assert!(listed[0].is_exhausted());
+}
+
+#[signal]
+pub fn started_twice(run: u32);
+
+#[test]
+fn runtime_when_with_repeat() {
+    let calls = std::sync::Arc::new(AtomicU32::new(0));
+    let counted = std::sync::Arc::clone(&calls);
+    let options = signals::ConnectOptions::new()
+        .repeat(2)
+        .expect("valid policy");
+    let _connection = started_twice.connect_when(
+        &options,
+        |run| run % 2 == 1,
+        move |_| {
+            counted.fetch_add(1, Ordering::Relaxed);
+        },
+    );
+    for run in 1..=4 {
+        started_twice.send(run);
+    }
+    assert_eq!(calls.load(Ordering::Relaxed), 4, "runs 1 and 3, twice each");
+}

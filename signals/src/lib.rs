@@ -339,7 +339,25 @@
 //! receiver may return a value: the sends it skips give no result. Options
 //! with `repeat` are a type of their own, which only a signal whose
 //! receivers return nothing takes: giving them to another is a compile
-//! error. A typed `when` at run time is not there yet.
+//! error. `connect_when(&options, when, receiver)` adds a typed `when`: a
+//! closure given the same arguments as the receiver.
+//!
+//! ```
+//! use signals::{ConnectOptions, signal};
+//!
+//! #[signal]
+//! pub fn loss_computed(epoch: u32, loss: f64);
+//!
+//! let options = ConnectOptions::new().max_calls(1)?;
+//! let _alert = loss_computed.connect_when(
+//!     &options,
+//!     |_, loss| loss.is_nan(),
+//!     |epoch, _| eprintln!("loss diverged at epoch {epoch}"),
+//! );
+//! loss_computed.send(1, 0.5); // `when` says no: nothing used up
+//! loss_computed.send(2, f64::NAN); // loss diverged at epoch 2
+//! # Ok::<(), signals::InvalidOption>(())
+//! ```
 //!
 //! ```
 //! use signals::{ConnectOptions, signal};
@@ -508,6 +526,7 @@
 //! |---|---|---|
 //! | `connect(f)` | `Fn(args..)` | called by every send |
 //! | `connect_with(&options, f)` | `Fn(args..)` | with a [priority and a key](ConnectOptions) |
+//! | `connect_when(&options, when, f)` | `Fn(args..)` | only when `when(args..)` is true ([policies](#policies)) |
 //! | `connect_from::<S>(f)` | `Fn(&S, args..)` | only sends from a sender of type `S`, or [a pointer to one](#pointers-to-a-sender); `S = AnySender`: every `send_from` |
 //! | `connect_weak(&arc, f)` | `Fn(&T, args..)` | while the `Arc<T>` lives; the signal holds a `Weak` |
 //! | `connected_to(f, body)` | `Fn(args..)` | connected while `body` runs, for tests (Blinker's `connected_to`) |

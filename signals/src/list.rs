@@ -191,7 +191,10 @@ impl<S: Signature> Item<S> {
                 Callback::Plain(function) if entry.header.policy.is_none() => {
                     Some(NonNull::from(&**function))
                 }
-                Callback::Plain(_) | Callback::Weak { .. } | Callback::Sender { .. } => None,
+                Callback::Plain(_)
+                | Callback::Weak { .. }
+                | Callback::When { .. }
+                | Callback::Sender { .. } => None,
             },
             entry: NonNull::from(entry),
             priority: entry.header.priority,
@@ -337,6 +340,14 @@ pub enum Callback<S: Signature> {
         target: Weak<dyn Any + Send + Sync>,
         function: Box<S::WeakDyn>,
     },
+    /// A receiver called only when `when` says so, with the arguments of
+    /// the send: the policy's steps around it are split between the list
+    /// (counting the send, `every`) and the generated code (`when`,
+    /// `max_calls`, `repeat`), which has the arguments.
+    When {
+        when: Box<S::WhenDyn>,
+        function: Box<S::Dyn>,
+    },
     /// `Arc<S::SenderDyn<O>>` for the sender type whose id is `sender`,
     /// and for each pointer type `W` to `O` a `Box<S::SenderDyn<W>>`
     /// calling it, with the id of `W`.
@@ -357,6 +368,9 @@ pub enum Target<'a, S: Signature, O: ?Sized + 'static> {
     RuntimeSender(&'a S::SenderDyn<O>),
     RuntimeAnySender(&'a S::SenderDyn<AnySender>),
     Weak(&'a S::WeakDyn),
+    /// A receiver to call if its predicate holds and its policy then
+    /// gives it a call.
+    RuntimeWhen(&'a S::WhenDyn, &'a PolicyState, &'a S::Dyn),
 }
 
 impl<S: Signature, O: ?Sized + 'static> Clone for Target<'_, S, O> {
@@ -494,13 +508,11 @@ impl Shared {
         self.snapshots.get_or_init(|| Snapshot::<S>::KIND);
         let mut info = info;
         info.set_runtime_options(options);
-        let policy = options
-            .policy
-            .needs_counters()
+        let policy = (options.policy.needs_counters() || matches!(callback, Callback::When { .. }))
             .then(|| PolicyState::new(options.policy));
         let target = match &callback {
             Callback::Weak { target, .. } => Some(Weak::clone(target)),
-            Callback::Plain(_) | Callback::Sender { .. } => None,
+            Callback::Plain(_) | Callback::When { .. } | Callback::Sender { .. } => None,
         };
         let entry = Arc::new_cyclic(|link: &Weak<Entry<Callback<S>>>| Entry {
             header: EntryHeader {
@@ -768,7 +780,13 @@ fn entry_target<S: Signature, O: ?Sized + 'static>(
     if counting {
         entry.count_call();
     }
-    Some((target, entry.repeat()))
+    // A receiver with a `when` is repeated by the generated code, once the
+    // predicate has let it through.
+    let times = match target {
+        Target::RuntimeWhen(..) => 1,
+        _ => entry.repeat(),
+    };
+    Some((target, times))
 }
 
 impl<C: ?Sized> Entry<C> {
@@ -792,10 +810,13 @@ impl<S: Signature> Entry<Callback<S>> {
             return None; // disconnected or blocked
         }
         let target = self.callback_target::<O>()?;
-        match &self.header.policy {
-            // Only the sends that reach the receiver count.
-            Some(policy) if !(policy.arrive() && policy.claim()) => None,
-            _ => Some(target),
+        match (&self.header.policy, target) {
+            // Only the sends that reach the receiver count. With a `when`,
+            // the generated code asks the predicate, then claims the call.
+            (Some(policy), Target::RuntimeWhen(..)) if !policy.arrive() => None,
+            (_, Target::RuntimeWhen(..)) => Some(target),
+            (Some(policy), _) if !(policy.arrive() && policy.claim()) => None,
+            (_, target) => Some(target),
         }
     }
 
@@ -803,6 +824,12 @@ impl<S: Signature> Entry<Callback<S>> {
     fn callback_target<O: ?Sized + 'static>(&self) -> Option<Target<'_, S, O>> {
         match &self.callback {
             Callback::Plain(function) => Some(Target::Runtime(&**function)),
+            // `connect` gives every entry with a `when` its counters.
+            Callback::When { when, function } => self
+                .header
+                .policy
+                .as_ref()
+                .map(|policy| Target::RuntimeWhen(&**when, policy, &**function)),
             Callback::Weak { target, function } => {
                 if target.strong_count() == 0 {
                     self.header.disconnect();
@@ -870,6 +897,12 @@ impl<S: Signature> Callback<S> {
     #[must_use]
     pub fn plain(function: Box<S::Dyn>) -> Self {
         Self::Plain(function)
+    }
+
+    /// A receiver called only when `when` holds for the send's arguments.
+    #[must_use]
+    pub fn when(when: Box<S::WhenDyn>, function: Box<S::Dyn>) -> Self {
+        Self::When { when, function }
     }
 
     /// A receiver called only by sends from a sender of type `O`, or from

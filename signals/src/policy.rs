@@ -85,6 +85,11 @@ impl Policy {
         self
     }
 
+    pub(crate) const fn with_when(mut self, when: Option<&'static str>) -> Self {
+        self.when = when;
+        self
+    }
+
     pub(crate) const fn with_hidden(mut self) -> Self {
         self.hidden = true;
         self

@@ -94,6 +94,14 @@ impl ReceiverInfo {
         self
     }
 
+    /// A runtime receiver's description, with the type name of its `when`.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn with_runtime_when(mut self, when: &'static str) -> Self {
+        self.policy = self.policy.with_when(Some(when));
+        self
+    }
+
     /// The same description, with `calls` counted while its signal counts.
     pub(crate) fn with_calls(mut self, calls: u64) -> Self {
         self.calls = Some(calls);
@@ -136,7 +144,8 @@ impl ReceiverInfo {
         self.priority = options.priority;
         self.key.clone_from(&options.key);
         self.label.clone_from(&options.label);
-        self.policy = options.policy;
+        // A `when` comes with the receiver, not with the options.
+        self.policy = options.policy.with_when(self.policy.when());
     }
 
     /// Whether the receiver was registered with `#[receiver]` or connected

@@ -26,6 +26,8 @@ pub trait Signature: 'static {
     type SenderDyn<O: ?Sized + 'static>: ?Sized + Send + Sync + 'static;
     /// A receiver of a weak target: `None` once the target is gone.
     type WeakDyn: ?Sized + Send + Sync + 'static;
+    /// The `when` predicate of a receiver connected at run time.
+    type WhenDyn: ?Sized + Send + Sync + 'static;
 
     /// `function`, a runtime receiver of the sender `O`, as a receiver of
     /// sends from `W`, a pointer to `O`.

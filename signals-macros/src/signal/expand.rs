@@ -207,6 +207,7 @@ fn signature_impl(parts: &Parts) -> TokenStream {
                 dyn #binder ::core::ops::Fn(&#sender_type, #(#types),*) #output + #send_sync;
             type WeakDyn =
                 dyn #binder ::core::ops::Fn(#(#types),*) -> ::core::option::Option<#response> + #send_sync;
+            type WhenDyn = dyn #binder ::core::ops::Fn(#(#types),*) -> bool + #send_sync;
 
             fn __through_dyn<
                 #pointer: #krate::__private::SenderPointer<#sender_type> + ?::core::marker::Sized,
@@ -483,13 +484,34 @@ fn call_target(parts: &Parts, sender: &TokenStream, returning: bool) -> TokenStr
     let target_type = quote!(#krate::__private::Target);
     let any = Ident::new("any_sender", Span::mixed_site());
     let lend = quote!(#krate::AnySender::lend);
-    let (some, weak) = if returning {
+    let (when, policy) = (
+        Ident::new("when", Span::mixed_site()),
+        Ident::new("policy", Span::mixed_site()),
+    );
+    let (some, weak, guarded) = if returning {
         (
             quote!(::core::option::Option::Some),
             quote!(#receiver(#(#arguments),*)),
+            quote! {
+                if #when(#(#arguments),*) && #policy.claim() {
+                    ::core::option::Option::Some(#receiver(#(#arguments),*))
+                } else {
+                    ::core::option::Option::None
+                }
+            },
         )
     } else {
-        (quote!(), quote!({ #receiver(#(#arguments),*); }))
+        (
+            quote!(),
+            quote!({ #receiver(#(#arguments),*); }),
+            quote! {
+                if #when(#(#arguments),*) && #policy.claim() {
+                    for _ in 0..#policy.repeat() {
+                        #receiver(#(#arguments),*);
+                    }
+                }
+            },
+        )
     };
     quote! {
         |#target| match #target {
@@ -500,6 +522,7 @@ fn call_target(parts: &Parts, sender: &TokenStream, returning: bool) -> TokenStr
             #target_type::RuntimeSender(#receiver) => #some(#receiver(#sender, #(#arguments),*)),
             #target_type::RuntimeAnySender(#receiver) => #some(#lend(#sender, |#any| #receiver(#any, #(#arguments),*))),
             #target_type::Weak(#receiver) => #weak,
+            #target_type::RuntimeWhen(#when, #policy, #receiver) => #guarded,
         }
     }
 }
@@ -671,6 +694,8 @@ fn connect_methods(parts: &Parts, sources: &Sources) -> TokenStream {
     );
     let send_sync = quote!(::core::marker::Send + ::core::marker::Sync + 'static);
     let receiver_bound = quote!(#binder ::core::ops::Fn(#(#types),*) #output + #send_sync);
+    let when_bound = quote!(#binder ::core::ops::Fn(#(#types),*) -> bool + #send_sync);
+    let when = Ident::new("when", Span::mixed_site());
     let sender_bound =
         quote!(#binder ::core::ops::Fn(&#sender_type, #(#types),*) #output + #send_sync);
     let options_type = quote!(#krate::ConnectOptions);
@@ -696,6 +721,24 @@ fn connect_methods(parts: &Parts, sources: &Sources) -> TokenStream {
             let #info = #private::runtime_info(&#receiver, ::core::option::Option::None);
             let #function: ::std::boxed::Box<<Self as #private::Signature>::Dyn> = ::std::boxed::Box::new(#receiver);
             #connections.connect(#options, #info, #private::Callback::plain(#function))
+        }
+
+        /// Like [`connect_with`](Self::connect_with), for the sends for which
+        /// `when`, given the same arguments, returns `true`: AMLTK's `when`,
+        /// which here sees the send. A `false` uses up nothing, not even
+        /// `max_calls`; `every` is weighed before it.
+        #[track_caller]
+        pub fn connect_when(
+            &self,
+            #options: &#options_param,
+            #when: impl #when_bound,
+            #receiver: impl #receiver_bound,
+        ) -> #connection {
+            let #info = #private::runtime_info(&#receiver, ::core::option::Option::None)
+                .with_runtime_when(::core::any::type_name_of_val(&#when));
+            let #when: ::std::boxed::Box<<Self as #private::Signature>::WhenDyn> = ::std::boxed::Box::new(#when);
+            let #function: ::std::boxed::Box<<Self as #private::Signature>::Dyn> = ::std::boxed::Box::new(#receiver);
+            #connections.connect(#options, #info, #private::Callback::when(#when, #function))
         }
 
         /// Connects `receiver` for the sends from a sender of type `Sender` only,
