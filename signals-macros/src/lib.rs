@@ -12,6 +12,7 @@ use proc_macro::TokenStream;
 mod crate_path;
 mod errors;
 mod fresh;
+mod handler;
 mod receiver;
 mod render;
 mod signal;
@@ -101,4 +102,41 @@ pub fn signal(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn receiver(args: TokenStream, item: TokenStream) -> TokenStream {
     receiver::receiver(args.into(), item.into()).into()
+}
+
+/// Makes a struct a handler object: the methods of its `impl` block that
+/// carry `#[receiver(signal = path, ..)]` receive those signals once the
+/// handler is installed, and stop when the guard that `install()` returns is
+/// dropped.
+///
+/// ```
+/// use signals::{Handler, handler, signal};
+///
+/// #[signal]
+/// pub fn epoch_ended(epoch: u32);
+///
+/// pub struct ConsoleLogger;
+///
+/// #[handler]
+/// impl ConsoleLogger {
+///     #[receiver(signal = epoch_ended, every = 5)]
+///     fn log(&self, epoch: u32) {
+///         println!("epoch {epoch}");
+///     }
+/// }
+///
+/// let _logger = ConsoleLogger.install();
+/// for epoch in 1..=10 {
+///     epoch_ended.send(epoch); // epoch 5, epoch 10
+/// }
+/// ```
+///
+/// A method takes `&self`, then the signal's parameters, preceded by the
+/// sender with `sender = Type` if it wants it. Its `#[receiver(..)]` takes
+/// the options of a static receiver: `priority`, `every`, `when`,
+/// `max_calls`, `repeat`, `hidden`, `sender` (`when` and `sender` not
+/// together). See [`Handler`](https://docs.rs/signals/latest/signals/trait.Handler.html).
+#[proc_macro_attribute]
+pub fn handler(args: TokenStream, item: TokenStream) -> TokenStream {
+    handler::handler(&args.into(), item.into()).into()
 }

@@ -406,6 +406,17 @@
 //! assert_eq!(ready.receivers()[0].name(), "warm_caches");
 //! ```
 //!
+//! # Handler objects
+//!
+//! A struct whose methods receive several signals is installed and removed
+//! as one unit: put [`#[handler]`](handler) on its `impl` block and
+//! `#[receiver(signal = path, ..)]` on each receiving method. `install()`
+//! connects every method, sharing the struct behind an `Arc`, and returns a
+//! guard; dropping the guard disconnects them all. Each method takes
+//! `&self`, then the signal's parameters, and its `#[receiver]` takes the
+//! options and [policies](#policies) of a static receiver. `receivers()`
+//! shows each method as `Type::method`. See [`Handler`] for an example.
+//!
 //! # Counting
 //!
 //! A signal counts its sends, and the calls of each of its receivers, once
@@ -824,6 +835,7 @@ mod connection;
 mod connections;
 mod dispatch;
 mod emission;
+mod handler;
 mod list;
 mod muted;
 mod options;
@@ -843,6 +855,7 @@ mod tree;
 pub mod __private;
 
 pub use connection::{Connection, ConnectionBlock, ScopedConnection};
+pub use handler::{Handler, Installed};
 pub use muted::Muted;
 pub use options::{Calls, ConnectOptions, InvalidOption, Once, Repeated, SingleCall};
 pub use policy::Policy;
@@ -850,7 +863,7 @@ pub use receiver_info::{ReceiverInfo, ReceiverKind};
 pub use registry::{LookupError, RegisteredSignal, all, lookup, set_counting};
 pub use sender::AnySender;
 pub use signal::Signal;
-pub use signals_macros::{receiver, signal};
+pub use signals_macros::{handler, receiver, signal};
 pub use tree::{Forest, Tree, tree};
 
 /// The README's examples, compiled and run as doctests.

@@ -94,6 +94,31 @@ impl ConnectOptions {
         }
     }
 
+    /// The options of a `#[handler]` method: its priority, its label and
+    /// its policy, which the macro has checked.
+    #[doc(hidden)]
+    pub fn __for_handler(priority: i32, label: &'static str, policy: Policy) -> Self {
+        Self {
+            settings: Settings {
+                priority,
+                key: None,
+                label: Some(Cow::Borrowed(label)),
+                policy,
+            },
+            calls: PhantomData,
+        }
+    }
+
+    /// The same options, for a method with `repeat`: the macro has
+    /// checked that its signal's receivers return nothing.
+    #[doc(hidden)]
+    pub fn __repeated(self) -> ConnectOptions<Repeated> {
+        ConnectOptions {
+            settings: self.settings,
+            calls: PhantomData,
+        }
+    }
+
     /// Calls the receiver n times per send it is called for; that counts
     /// as one call towards `max_calls`. Only a signal whose receivers return
     /// nothing takes these options: one send would get n results.

@@ -8,6 +8,9 @@ mod attr;
 mod expand;
 mod valid;
 
+pub use attr::Options;
+pub use valid::validate_sender;
+
 pub fn receiver(args: TokenStream, item: TokenStream) -> TokenStream {
     let Ok(function) = syn::parse2::<ast::ReceiverFn>(item.clone()) else {
         let error = syn::Error::new_spanned(
@@ -16,11 +19,11 @@ pub fn receiver(args: TokenStream, item: TokenStream) -> TokenStream {
         );
         return fallback(item, error);
     };
-    let options = attr::Options::parse(args);
+    let options = Options::parse(args);
     // A filter that no send can match, or a policy the receiver cannot
     // have, is not registered at all.
     if let Ok((options, _)) = &options {
-        if let Err(error) = valid::validate_sender(options.sender.as_ref())
+        if let Err(error) = validate_sender(options.sender.as_ref())
             .and_then(|()| valid::validate_policy(&options.policy, &function))
         {
             return fallback(function.into_token_stream(), error);

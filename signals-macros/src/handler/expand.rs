@@ -1,0 +1,100 @@
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::{FnArg, Ident};
+
+use super::ReceivingMethod;
+use super::valid::takes_sender;
+use crate::render::tokens_to_string;
+
+pub fn expand(block: &syn::ItemImpl, methods: &[ReceivingMethod]) -> TokenStream {
+    let krate = &methods[0].options.crate_path;
+    let (impl_generics, _, where_clause) = block.generics.split_for_impl();
+    let self_ty = &block.self_ty;
+    let this = Ident::new("this", Span::mixed_site());
+    let type_name = tokens_to_string(quote!(#self_ty));
+    let connections = methods
+        .iter()
+        .map(|method| connection(method, &this, &type_name));
+    quote! {
+        #block
+
+        #[automatically_derived]
+        impl #impl_generics #krate::Handler for #self_ty #where_clause {
+            fn __connect(
+                #this: &::std::sync::Arc<Self>,
+            ) -> ::std::vec::Vec<#krate::Connection> {
+                ::std::vec![#(#connections),*]
+            }
+        }
+    }
+}
+
+/// The connection of one receiving method: a closure that holds the
+/// handler and calls the method, with the method's options.
+fn connection(receiving: &ReceivingMethod, this: &Ident, type_name: &str) -> TokenStream {
+    let ReceivingMethod { options, method } = receiving;
+    let krate = &options.crate_path;
+    let signal = &options.signal;
+    let name = &method.sig.ident;
+    let label = format!("{type_name}::{name}");
+    let policy = &options.policy;
+    let every = policy.every.as_ref().map_or(1, |(value, _)| *value);
+    let max_calls = policy.max_calls.as_ref().map_or(0, |(value, _)| *value);
+    let repeat = policy.repeat.as_ref().map_or(1, |(value, _)| *value);
+    let (every, repeat) = (
+        u32::try_from(every).unwrap_or(u32::MAX),
+        u32::try_from(repeat).unwrap_or(u32::MAX),
+    );
+    let hidden = policy.hidden.is_some();
+    let priority = options.priority;
+    let repeated = (repeat > 1).then(|| quote!(.__repeated()));
+    let parameters = method
+        .sig
+        .inputs
+        .iter()
+        .filter(|input| matches!(input, FnArg::Typed(_)))
+        .count();
+    // Located at the method's name: a parameter that does not match the
+    // signal is reported there.
+    let at_method = Span::mixed_site().located_at(name.span());
+    let arguments: Vec<Ident> = (0..parameters)
+        .map(|index| Ident::new(&format!("argument{index}"), at_method))
+        .collect();
+    let options_name = Ident::new("options", Span::mixed_site());
+    let handler = Ident::new("handler", Span::mixed_site());
+    // Spanned at the method's name too.
+    let all = quote_spanned!(name.span()=> #handler.#name(#(#arguments),*));
+    let call = match &options.sender {
+        Some(sender) if !takes_sender(method, sender) => quote! {
+            #signal.connect_from_with::<#sender>(
+                &#options_name,
+                move |_: &#sender, #(#arguments),*| #all,
+            )
+        },
+        Some(sender) => quote! {
+            #signal.connect_from_with::<#sender>(
+                &#options_name,
+                move |#(#arguments),*| #all,
+            )
+        },
+        None => {
+            let closure = quote!(move |#(#arguments),*| #all);
+            if let Some(when) = &policy.when {
+                quote!(#signal.connect_when(&#options_name, #when, #closure))
+            } else {
+                quote!(#signal.connect_with(&#options_name, #closure))
+            }
+        }
+    };
+    quote! {
+        {
+            let #handler = ::std::sync::Arc::clone(#this);
+            let #options_name = #krate::ConnectOptions::__for_handler(
+                #priority,
+                #label,
+                #krate::Policy::new(#every, #max_calls, #repeat, ::core::option::Option::None, #hidden),
+            )#repeated;
+            #call
+        }
+    }
+}

@@ -1,0 +1,149 @@
+use quote::ToTokens;
+use syn::{FnArg, GenericParam, ImplItem, ReturnType, Type};
+
+use super::ReceivingMethod;
+use crate::errors::Errors;
+use crate::receiver::{Options, validate_sender};
+
+/// Takes the `#[receiver(..)]` attributes off the methods of `block`, and
+/// returns each receiving method with its options; every mistake found is
+/// one error.
+pub fn receiving_methods(block: &mut syn::ItemImpl) -> syn::Result<Vec<ReceivingMethod>> {
+    let mut errors = Errors::default();
+    let mut methods = Vec::new();
+    let mut any_receiving = false;
+    if let Some((_, trait_path, _)) = &block.trait_ {
+        errors.spanned(
+            trait_path,
+            "#[handler] applies to a type's own `impl` block, not to a trait's",
+        );
+    }
+    for item in &mut block.items {
+        let ImplItem::Fn(method) = item else {
+            continue;
+        };
+        let mut receiving = Vec::new();
+        method.attrs.retain(|attr| {
+            if attr.path().is_ident("receiver") {
+                receiving.push(attr.clone());
+                false
+            } else {
+                true
+            }
+        });
+        if receiving.is_empty() {
+            continue;
+        }
+        any_receiving = true;
+        let checked = validate_method(method);
+        for attr in receiving {
+            let args = match &attr.meta {
+                syn::Meta::List(list) => list.tokens.clone(),
+                other => {
+                    errors.spanned(
+                        other,
+                        "expected the receiver's options: `#[receiver(signal = path)]`",
+                    );
+                    continue;
+                }
+            };
+            match Options::parse(args) {
+                Ok((options, None)) => match validate_options(&options, method) {
+                    Ok(()) if checked.is_ok() => methods.push(ReceivingMethod {
+                        options,
+                        method: method.clone(),
+                    }),
+                    Ok(()) => {}
+                    Err(error) => errors.push(error),
+                },
+                Ok((_, Some(error))) | Err(error) => errors.push(error),
+            }
+        }
+        if let Err(error) = checked {
+            errors.push(error);
+        }
+    }
+    if !any_receiving {
+        errors.push(syn::Error::new_spanned(
+            &block.self_ty,
+            "#[handler] needs at least one method with #[receiver(signal = path)]",
+        ));
+    }
+    errors.finish().map(|()| methods)
+}
+
+/// What a receiving method may not be: it is called through a closure that
+/// holds the handler, with the signal's arguments.
+fn validate_method(method: &syn::ImplItemFn) -> syn::Result<()> {
+    let mut errors = Errors::default();
+    let sig = &method.sig;
+    if let Some(token) = &sig.asyncness {
+        errors.spanned(token, "a handler's receiving method cannot be `async`");
+    }
+    if let Some(token) = &sig.unsafety {
+        errors.spanned(token, "a handler's receiving method cannot be `unsafe`");
+    }
+    for param in &sig.generics.params {
+        if !matches!(param, GenericParam::Lifetime(_)) {
+            errors.spanned(
+                param,
+                "a handler's receiving method cannot be generic: the signal fixes its types",
+            );
+        }
+    }
+    match sig.inputs.first() {
+        Some(FnArg::Receiver(receiver))
+            if receiver.reference.is_some() && receiver.mutability.is_none() => {}
+        Some(FnArg::Receiver(receiver)) => errors.spanned(
+            receiver,
+            "a handler's receiving method takes `&self`: the handler is shared by its \
+             connections; keep changing state in atomics or a `Mutex`",
+        ),
+        _ => errors.spanned(
+            &sig.ident,
+            "a handler's receiving method takes `&self` first, then the signal's parameters",
+        ),
+    }
+    errors.finish()
+}
+
+/// The options a method's `#[receiver(..)]` may not have together.
+fn validate_options(options: &Options, method: &syn::ImplItemFn) -> syn::Result<()> {
+    validate_sender(options.sender.as_ref())?;
+    if let (Some(when), Some(_)) = (&options.policy.when, &options.sender) {
+        return Err(syn::Error::new_spanned(
+            when,
+            "`when` and `sender` together are not supported on a handler's method: \
+             test the sender in the method",
+        ));
+    }
+    let returns = match &method.sig.output {
+        ReturnType::Default => false,
+        ReturnType::Type(_, ty) => !matches!(&**ty, Type::Tuple(tuple) if tuple.elems.is_empty()),
+    };
+    if let Some((count, literal)) = &options.policy.repeat {
+        if returns && *count > 1 {
+            return Err(syn::Error::new(
+                literal.span(),
+                format!(
+                    "`repeat = {count}` calls the method {count} times per send, so it cannot \
+                     return a value: the send would get {count} results from one receiver"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether the method's first parameter after `self` is the sender:
+/// `&Sender` as written in `sender = Sender`.
+pub fn takes_sender(method: &syn::ImplItemFn, sender: &Type) -> bool {
+    let Some(FnArg::Typed(first)) = method.sig.inputs.iter().nth(1) else {
+        return false;
+    };
+    let Type::Reference(reference) = &*first.ty else {
+        return false;
+    };
+    let written = reference.elem.to_token_stream().to_string();
+    written == sender.to_token_stream().to_string()
+}

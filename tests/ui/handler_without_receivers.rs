@@ -1,0 +1,12 @@
+use signals::handler;
+
+pub struct Idle;
+
+#[handler]
+impl Idle {
+    fn rest(&self) {}
+}
+
+fn main() {
+    Idle.rest();
+}
