@@ -138,5 +138,5 @@ pub fn receiver(args: TokenStream, item: TokenStream) -> TokenStream {
 /// together). See [`Handler`](https://docs.rs/signals/latest/signals/trait.Handler.html).
 #[proc_macro_attribute]
 pub fn handler(args: TokenStream, item: TokenStream) -> TokenStream {
-    handler::handler(&args.into(), item.into()).into()
+    handler::handler(args.into(), item.into()).into()
 }

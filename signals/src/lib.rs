@@ -417,6 +417,17 @@
 //! options and [policies](#policies) of a static receiver. `receivers()`
 //! shows each method as `Type::method`. See [`Handler`] for an example.
 //!
+//! A handler can also be chosen by name, as NiftyNet's `--event_handler
+//! model_saver,console_logger` chooses them: `#[handler(name =
+//! "model_saver", config = AppConfig)]` registers it at link time, built
+//! from the application's configuration with `From<&AppConfig>`. A
+//! [`HandlerSet`] holds the names chosen: explicit defaults, then `extend`
+//! or `replace` (NiftyNet silently replaced its defaults when given a list).
+//! An unknown name is an [`UnknownHandler`] with the known names and the
+//! nearest one. The set installs the handlers in the order of their names,
+//! never in the order of a list or a hash set, so calls at equal priority
+//! keep one order.
+//!
 //! # Counting
 //!
 //! A signal counts its sends, and the calls of each of its receivers, once
@@ -838,6 +849,7 @@ mod emission;
 mod handler;
 mod list;
 mod muted;
+mod named;
 mod options;
 mod policy;
 mod reader;
@@ -857,6 +869,7 @@ pub mod __private;
 pub use connection::{Connection, ConnectionBlock, ScopedConnection};
 pub use handler::{Handler, Installed};
 pub use muted::Muted;
+pub use named::{HandlerSet, InstalledHandlers, UnknownHandler};
 pub use options::{Calls, ConnectOptions, InvalidOption, Once, Repeated, SingleCall};
 pub use policy::Policy;
 pub use receiver_info::{ReceiverInfo, ReceiverKind};

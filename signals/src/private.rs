@@ -9,6 +9,7 @@ pub use crate::connections::{Connections, List, receivers, runtime_info};
 pub use crate::dispatch::{Dispatch, StaticSlots};
 pub use crate::emission::{Emission, Responses};
 pub use crate::list::{Callback, Target};
+pub use crate::named::NamedHandler;
 pub use crate::policy::PolicyState;
 pub use crate::reader::light_reads;
 pub use crate::receiver_info::ReceiverInfo;

@@ -1,12 +1,17 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::{FnArg, Ident};
 
-use super::ReceivingMethod;
 use super::valid::takes_sender;
+use super::{Named, ReceivingMethod};
 use crate::render::tokens_to_string;
 
-pub fn expand(block: &syn::ItemImpl, methods: &[ReceivingMethod]) -> TokenStream {
+pub fn expand(
+    block: &syn::ItemImpl,
+    methods: &[ReceivingMethod],
+    named: Option<&Named>,
+) -> TokenStream {
     let krate = &methods[0].options.crate_path;
     let (impl_generics, _, where_clause) = block.generics.split_for_impl();
     let self_ty = &block.self_ty;
@@ -15,8 +20,18 @@ pub fn expand(block: &syn::ItemImpl, methods: &[ReceivingMethod]) -> TokenStream
     let connections = methods
         .iter()
         .map(|method| connection(method, &this, &type_name));
+    // Spanned at the configuration type: a handler that cannot be built
+    // from it is reported there.
+    let registration = named.map(|Named { name, config }| {
+        let new = quote_spanned!(config.span()=> #krate::__private::NamedHandler::new::<#self_ty, #config>);
+        quote! {
+            #krate::__private::inventory::submit! { #new(#name) }
+        }
+    });
     quote! {
         #block
+
+        #registration
 
         #[automatically_derived]
         impl #impl_generics #krate::Handler for #self_ty #where_clause {

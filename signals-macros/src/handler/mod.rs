@@ -19,14 +19,14 @@ pub struct ReceivingMethod {
     pub method: syn::ImplItemFn,
 }
 
-pub fn handler(args: &TokenStream, item: TokenStream) -> TokenStream {
-    if !args.is_empty() {
-        let error = syn::Error::new_spanned(
-            args,
-            "#[handler] takes no options: put them on each method's #[receiver(..)]",
-        );
-        return fallback(item, error);
-    }
+/// `#[handler(name = "model_saver", config = AppConfig)]`: the name the
+/// handler is chosen by, and the configuration it is built from.
+pub struct Named {
+    pub name: syn::LitStr,
+    pub config: syn::Type,
+}
+
+pub fn handler(args: TokenStream, item: TokenStream) -> TokenStream {
     let Ok(mut block) = syn::parse2::<syn::ItemImpl>(item.clone()) else {
         let error = syn::Error::new_spanned(
             &item,
@@ -34,9 +34,15 @@ pub fn handler(args: &TokenStream, item: TokenStream) -> TokenStream {
         );
         return fallback(item, error);
     };
-    match valid::receiving_methods(&mut block) {
-        Ok(methods) => expand::expand(&block, &methods),
-        Err(error) => fallback(block.into_token_stream(), error),
+    let named = valid::named(args, &block);
+    let methods = valid::receiving_methods(&mut block);
+    match (named, methods) {
+        (Ok(named), Ok(methods)) => expand::expand(&block, &methods, named.as_ref()),
+        (Err(error), Ok(_)) | (Ok(_), Err(error)) => fallback(block.into_token_stream(), error),
+        (Err(mut error), Err(more)) => {
+            error.combine(more);
+            fallback(block.into_token_stream(), error)
+        }
     }
 }
 

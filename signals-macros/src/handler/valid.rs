@@ -1,9 +1,65 @@
 use quote::ToTokens;
 use syn::{FnArg, GenericParam, ImplItem, ReturnType, Type};
 
-use super::ReceivingMethod;
+use proc_macro2::{Span, TokenStream};
+use syn::parse::Parser;
+
+use super::{Named, ReceivingMethod};
 use crate::errors::Errors;
 use crate::receiver::{Options, validate_sender};
+
+/// The options of `#[handler(..)]`: none, or `name` and `config` together.
+pub fn named(args: TokenStream, block: &syn::ItemImpl) -> syn::Result<Option<Named>> {
+    if args.is_empty() {
+        return Ok(None);
+    }
+    let mut name: Option<syn::LitStr> = None;
+    let mut config: Option<Type> = None;
+    let mut errors = Errors::default();
+    let parsed = syn::meta::parser(|meta| {
+        if meta.path.is_ident("name") {
+            name = Some(meta.value()?.parse()?);
+        } else if meta.path.is_ident("config") {
+            config = Some(meta.value()?.parse()?);
+        } else {
+            errors.push(
+                meta.error("unknown handler option; expected `name = \"..\"` and `config = Type`"),
+            );
+            if meta.input.peek(syn::Token![=]) {
+                meta.value()?.parse::<syn::Expr>()?;
+            }
+        }
+        Ok(())
+    })
+    .parse2(args);
+    if let Err(error) = parsed {
+        errors.push(error);
+    }
+    if !block.generics.params.is_empty() {
+        errors.spanned(
+            &block.generics,
+            "a handler chosen by name cannot be generic: the registry builds one type",
+        );
+    }
+    match (name, config) {
+        (Some(name), Some(config)) => errors.finish().map(|()| Some(Named { name, config })),
+        (name, _) => {
+            let missing = if name.is_some() {
+                "config = Type"
+            } else {
+                "name = \"..\""
+            };
+            errors.push(syn::Error::new(
+                Span::call_site(),
+                format!(
+                    "a handler chosen by name needs both `name = \"..\"` and `config = Type` \
+                     (the type it is built from with `From<&Type>`): `{missing}` is missing"
+                ),
+            ));
+            errors.finish().map(|()| None)
+        }
+    }
+}
 
 /// Takes the `#[receiver(..)]` attributes off the methods of `block`, and
 /// returns each receiving method with its options; every mistake found is
@@ -35,6 +91,11 @@ pub fn receiving_methods(block: &mut syn::ItemImpl) -> syn::Result<Vec<Receiving
             continue;
         }
         any_receiving = true;
+        // The handler dictates `&self` and the signal the parameters: lints
+        // about their shape do not apply to the method.
+        method.attrs.push(syn::parse_quote!(
+            #[allow(clippy::unused_self, clippy::trivially_copy_pass_by_ref)]
+        ));
         let checked = validate_method(method);
         for attr in receiving {
             let args = match &attr.meta {
