@@ -30,6 +30,8 @@ pub struct RegisteredSignal {
     name: &'static str,
     module_path: &'static str,
     signature: &'static str,
+    file: &'static str,
+    line: u32,
     list: &'static List,
     receivers: fn() -> Vec<ReceiverInfo>,
 }
@@ -38,11 +40,13 @@ impl RegisteredSignal {
     /// The registration of the signal `S`, whose runtime list is `list`.
     #[doc(hidden)]
     #[must_use]
-    pub const fn new<S: Signal>(list: &'static List) -> Self {
+    pub const fn new<S: Signal>(list: &'static List, file: &'static str, line: u32) -> Self {
         Self {
             name: S::NAME,
             module_path: S::MODULE_PATH,
             signature: S::SIGNATURE,
+            file,
+            line,
             list,
             receivers: receivers_of::<S>,
         }
@@ -64,6 +68,19 @@ impl RegisteredSignal {
     #[must_use]
     pub fn signature(&self) -> &'static str {
         self.signature
+    }
+
+    /// The source file the signal is declared in.
+    #[must_use]
+    pub fn file(&self) -> &'static str {
+        self.file
+    }
+
+    /// The line of its `#[signal]`: sorting by file and line gives the
+    /// order of declaration.
+    #[must_use]
+    pub fn line(&self) -> u32 {
+        self.line
     }
 
     /// `module_path::name`: how [`lookup`] tells apart two signals of the

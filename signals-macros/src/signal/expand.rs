@@ -279,7 +279,7 @@ fn static_items(parts: &Parts) -> TokenStream {
 
             #krate::__private::inventory::submit! {
                 #krate::__private::SignalEntry(
-                    #krate::RegisteredSignal::new::<#ident>(__CONNECTIONS.list()),
+                    #krate::RegisteredSignal::new::<#ident>(__CONNECTIONS.list(), ::core::file!(), ::core::line!()),
                 )
             }
 
