@@ -29,7 +29,7 @@ fn counts_are_opt_in_and_the_tree_shows_them() {
         "@trial_finished\n\
          ├── test_counting_tree::log_trial(_trial: u32) priority 5\n\
          ├── test_counting_tree::by_user(_user: &User, _trial: u32) sender = User\n\
-         └── test_counting_tree::checkpoint(_trial: u32) every = 2, max_calls = 3 (0)"
+         └── test_counting_tree::checkpoint(_trial: u32) every = 2, max_calls = 3"
     );
 
     trial_finished.set_counting(true);

@@ -12,6 +12,7 @@ use proc_macro::TokenStream;
 mod crate_path;
 mod errors;
 mod fresh;
+mod group;
 mod handler;
 mod receiver;
 mod render;
@@ -139,4 +140,17 @@ pub fn receiver(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn handler(args: TokenStream, item: TokenStream) -> TokenStream {
     handler::handler(args.into(), item.into()).into()
+}
+
+/// Implements [`Signals`](https://docs.rs/signals/latest/signals/trait.Signals.html)
+/// for a struct whose fields are signal types: `tree()` prints one tree for
+/// all of them, each named after its field, and `set_counting` switches
+/// their counting together. Mark a field that is not a signal with
+/// `#[signals(skip)]`.
+#[proc_macro_derive(Signals, attributes(signals))]
+pub fn derive_signals(item: TokenStream) -> TokenStream {
+    match syn::parse::<syn::DeriveInput>(item) {
+        Ok(input) => group::derive(&input).into(),
+        Err(error) => error.into_compile_error().into(),
+    }
 }

@@ -466,7 +466,9 @@
 //! # assert!(epoch_ended.tree().to_string().ends_with("└── progress bar [runtime] (4)"));
 //! ```
 //!
-//! `signals::tree()` prints every registered signal this way.
+//! `signals::tree()` prints every registered signal this way, and a struct
+//! whose fields are signal types derives [`Signals`] to print them all and
+//! switch their counting together (AMLTK's `Scheduler`).
 //!
 //! # The registry: signals by name
 //!
@@ -876,8 +878,8 @@ pub use receiver_info::{ReceiverInfo, ReceiverKind};
 pub use registry::{LookupError, RegisteredSignal, all, lookup, set_counting};
 pub use sender::AnySender;
 pub use signal::Signal;
-pub use signals_macros::{handler, receiver, signal};
-pub use tree::{Forest, Tree, tree};
+pub use signals_macros::{Signals, handler, receiver, signal};
+pub use tree::{Forest, Signals, Tree, tree};
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -16,11 +16,11 @@ use crate::ReceiverInfo;
 /// ```
 ///
 /// - The first line is `@name`, then the sends counted, once the signal has
-///   counted ([counting](crate#counting)).
+///   counted some ([counting](crate#counting)).
 /// - Then each receiver in call order: its path and signature, or for a
 ///   runtime receiver its label (`ConnectOptions::name`) or closure type;
 ///   its sender filter, priority and policies when they are not the
-///   defaults; and `(calls)` once they are known: a receiver with a policy
+///   defaults; and `(calls)` once there are some: a receiver with a policy
 ///   always counts its calls, the others while the signal counts.
 /// - Receivers with the `hidden` policy are left out.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,7 +66,8 @@ impl Tree {
 impl fmt::Display for Tree {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "@{}", self.name)?;
-        if let Some(sends) = self.sends {
+        // As AMLTK prints it: the count once there is one.
+        if let Some(sends) = self.sends.filter(|&sends| sends > 0) {
             write!(f, " {sends}")?;
         }
         let shown: Vec<&ReceiverInfo> = self.receivers().collect();
@@ -110,7 +111,7 @@ fn write_receiver(f: &mut fmt::Formatter<'_>, receiver: &ReceiverInfo) -> fmt::R
     if !details.is_empty() {
         write!(f, " {}", details.join(", "))?;
     }
-    if let Some(calls) = receiver.calls() {
+    if let Some(calls) = receiver.calls().filter(|&calls| calls > 0) {
         write!(f, " ({calls})")?;
     }
     Ok(())
@@ -159,4 +160,56 @@ pub fn tree() -> Forest {
             .map(crate::RegisteredSignal::tree)
             .collect(),
     )
+}
+
+/// A value whose fields are signal types, such as AMLTK's `Scheduler` or a
+/// napari worker's signals: derived with `#[derive(Signals)]`, which prints
+/// one tree for all of them and switches their counting together.
+///
+/// ```
+/// use signals::{ConnectOptions, Signals, signal};
+///
+/// #[signal]
+/// pub type Event = fn();
+///
+/// #[signal]
+/// pub type Progress = fn(done: u32);
+///
+/// #[derive(Default, Signals)]
+/// pub struct Scheduler {
+///     pub on_start: Event,
+///     pub on_progress: Progress,
+///     #[signals(skip)]
+///     pub name: String,
+/// }
+///
+/// let scheduler = Scheduler::default();
+/// scheduler.set_counting(true);
+/// let bar = ConnectOptions::new().name("progress bar");
+/// let _bar = scheduler.on_progress.connect_with(&bar, |done| println!("{done}%"));
+/// scheduler.on_start.send();
+/// scheduler.on_progress.send(50);
+/// assert_eq!(
+///     scheduler.tree().to_string(),
+///     "@on_start 1\n@on_progress 1\n└── progress bar [runtime] (1)",
+/// );
+/// ```
+pub trait Signals {
+    /// The tree of each signal field, named after the field, in the order
+    /// the fields are declared.
+    fn tree(&self) -> Forest;
+
+    /// Counts the sends and calls of every signal field from now on
+    /// (`true`), or stops (`false`).
+    fn set_counting(&self, on: bool);
+}
+
+impl Tree {
+    /// The same tree under another name: a field's, for a value whose
+    /// fields are signals.
+    #[must_use]
+    pub fn renamed(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
 }
