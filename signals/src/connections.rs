@@ -62,6 +62,8 @@ impl<S: Signature> Connections<S> {
         statics: impl FnOnce() -> StaticSlots<'s, S, O>,
         call: impl FnMut(Target<'_, S, O>),
     ) {
+        #[cfg(feature = "tracing")]
+        let _span = crate::trace::send(S::SIGNAL_NAME);
         match self.shared.0.get() {
             Some(shared) if shared.is_active() => {
                 // One test for the common case: neither muted nor counting.
@@ -82,6 +84,8 @@ impl<S: Signature> Connections<S> {
         &'a self,
         statics: StaticSlots<'a, S, O>,
     ) -> Emission<'a, S, O> {
+        #[cfg(feature = "tracing")]
+        crate::trace::lazy_send(S::SIGNAL_NAME);
         Emission::new(statics, self.shared.0.get().map(|shared| &**shared))
     }
 

@@ -22,8 +22,7 @@ pub struct Dispatch<S: Signal> {
     /// A plain `send` has no sender, so it calls none of them.
     any_sender: Option<PlainSlots<S>>,
     by_sender: Box<[SenderTable]>,
-    receivers: Box<[ReceiverInfo]>,
-    /// The policy counters of each receiver in `receivers`, if it has one.
+    /// The policy counters of each receiver in `rest.infos`, if it has one.
     policies: Box<[Option<&'static PolicyState>]>,
 }
 
@@ -31,6 +30,8 @@ pub struct Dispatch<S: Signal> {
 /// receivers in, or to count.
 #[doc(hidden)]
 pub struct Rest {
+    /// Every static receiver, in call order.
+    infos: Vec<ReceiverInfo>,
     /// The priority of each receiver in `unfiltered`.
     unfiltered_priorities: Vec<i32>,
     /// The index in `receivers` of each receiver in `unfiltered`.
@@ -41,6 +42,7 @@ pub struct Rest {
 
 /// The tables of a signal type, or of a muted send: empty.
 static NO_REST: Rest = Rest {
+    infos: Vec::new(),
     unfiltered_priorities: Vec::new(),
     unfiltered_receivers: Vec::new(),
     calls: Vec::new(),
@@ -180,6 +182,7 @@ impl<S: Signal> Dispatch<S> {
         Self {
             unfiltered: unfiltered.into_boxed_slice(),
             rest: Rest {
+                infos: in_order(&infos, &order),
                 unfiltered_priorities,
                 unfiltered_receivers,
                 calls: (0..order.len()).map(|_| AtomicU64::new(0)).collect(),
@@ -190,7 +193,6 @@ impl<S: Signal> Dispatch<S> {
                 None
             },
             by_sender: by_sender.into_boxed_slice(),
-            receivers: in_order(&infos, &order),
             policies: policies.into_boxed_slice(),
         }
     }
@@ -234,7 +236,7 @@ impl<S: Signal> Dispatch<S> {
     #[must_use]
     pub fn receivers(&self, counted: bool) -> Vec<ReceiverInfo> {
         described_now(
-            &self.receivers,
+            &self.rest.infos,
             &self.policies,
             counted.then_some(&*self.rest.calls),
         )
@@ -268,7 +270,7 @@ fn described_now(
 }
 
 /// The descriptions `infos`, in `order`.
-fn in_order(infos: &[&ReceiverInfo], order: &[usize]) -> Box<[ReceiverInfo]> {
+fn in_order(infos: &[&ReceiverInfo], order: &[usize]) -> Vec<ReceiverInfo> {
     order.iter().map(|&index| infos[index].clone()).collect()
 }
 
@@ -359,6 +361,16 @@ impl<'a, S: Signature, O: ?Sized + 'static> StaticSlots<'a, S, O> {
             .saturating_sub(functions.len())
     }
 
+    /// The descriptions of the signal's receivers, by index.
+    #[cfg(feature = "tracing")]
+    pub(crate) fn infos(&self) -> &'a [ReceiverInfo] {
+        match *self {
+            Self::Unfiltered { rest, .. }
+            | Self::Filtered { rest, .. }
+            | Self::Plain { rest, .. } => &rest.infos,
+        }
+    }
+
     /// The call counters of the signal's receivers, by index.
     pub(crate) fn calls(&self) -> &'a [AtomicU64] {
         match *self {
@@ -380,8 +392,8 @@ impl<'a, S: Signature, O: ?Sized + 'static> StaticSlots<'a, S, O> {
         }
     }
 
-    /// The next receiver with its priority, counting its call.
-    pub(crate) fn next_counted(&mut self) -> Option<(i32, Slot<S, O>)> {
+    /// The next receiver with its priority and index, counting its call.
+    pub(crate) fn next_counted(&mut self) -> Option<(i32, Slot<S, O>, u32)> {
         let (priority, receiver, slot, rest) = match self {
             Self::Unfiltered { functions, rest } => {
                 let position = Self::unfiltered_position(functions, rest);
@@ -405,7 +417,7 @@ impl<'a, S: Signature, O: ?Sized + 'static> StaticSlots<'a, S, O> {
         if let Some(calls) = rest.calls.get(receiver as usize) {
             calls.fetch_add(1, Relaxed);
         }
-        Some((priority, slot))
+        Some((priority, slot, receiver))
     }
 }
 

@@ -25,6 +25,17 @@ pub(crate) fn emit_static<S: Signature, O: ?Sized + 'static>(
     statics: StaticSlots<'_, S, O>,
     mut call: impl FnMut(Target<'_, S, O>),
 ) {
+    #[cfg(feature = "tracing")]
+    {
+        let infos = statics.infos();
+        for (_, slot, receiver) in statics {
+            if let Some(info) = infos.get(receiver as usize) {
+                crate::trace::call(info);
+            }
+            call(Target::from_slot(slot));
+        }
+    }
+    #[cfg(not(feature = "tracing"))]
     match statics {
         // The loop of every plain `send`: over function pointers alone,
         // whatever the other kinds of table.
@@ -62,11 +73,17 @@ pub(crate) fn emit_merged<S: Signature, O: ?Sized + 'static>(
     let pinned = shared.pin::<S>();
     let items = pinned.items();
     let calls = statics.calls();
+    #[cfg(feature = "tracing")]
+    let infos = statics.infos();
     let count_static = |receiver: u32| {
         if counting {
             if let Some(calls) = calls.get(receiver as usize) {
                 calls.fetch_add(1, Relaxed);
             }
+        }
+        #[cfg(feature = "tracing")]
+        if let Some(info) = infos.get(receiver as usize) {
+            crate::trace::call(info);
         }
     };
     let mut statics = statics.peekable();
@@ -125,6 +142,9 @@ enum Cursor<'a, S: Signature, O: ?Sized + 'static> {
         statics: Peekable<StaticSlots<'a, S, O>>,
         pinned: Pinned<'a, S>,
         next_runtime: usize,
+        /// The static receivers' descriptions, which `statics` hides.
+        #[cfg(feature = "tracing")]
+        infos: &'a [crate::ReceiverInfo],
     },
     /// Both, merged by priority, each call counted.
     Counted {
@@ -148,6 +168,8 @@ impl<'a, S: Signature, O: ?Sized + 'static> Emission<'a, S, O> {
                 }
             }
             Some(shared) if shared.is_active() => Cursor::Merged {
+                #[cfg(feature = "tracing")]
+                infos: statics.infos(),
                 statics: statics.peekable(),
                 pinned: shared.pin::<S>(),
                 next_runtime: 0,
@@ -159,14 +181,40 @@ impl<'a, S: Signature, O: ?Sized + 'static> Emission<'a, S, O> {
 
     /// The next receiver to call, if any.
     #[inline]
+    // Without `tracing`, the descriptions and indices are not read.
+    #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
     pub fn next_target(&mut self) -> Option<Target<'_, S, O>> {
-        let (statics, pinned, next_runtime) = match &mut self.cursor {
+        #[cfg(feature = "tracing")]
+        let trace_static = |infos: &[crate::ReceiverInfo], receiver: u32| {
+            if let Some(info) = infos.get(receiver as usize) {
+                crate::trace::call(info);
+            }
+        };
+        let (statics, pinned, next_runtime, infos) = match &mut self.cursor {
+            #[cfg(not(feature = "tracing"))]
             Cursor::Statics(statics) => return statics.next_slot().map(Target::from_slot),
+            #[cfg(feature = "tracing")]
+            Cursor::Statics(statics) => {
+                let infos = statics.infos();
+                let (_, slot, receiver) = statics.next()?;
+                if let Some(info) = infos.get(receiver as usize) {
+                    crate::trace::call(info);
+                }
+                return Some(Target::from_slot(slot));
+            }
+            #[cfg(not(feature = "tracing"))]
             Cursor::Merged {
                 statics,
                 pinned,
                 next_runtime,
-            } => (statics, &*pinned, next_runtime),
+            } => (statics, &*pinned, next_runtime, ()),
+            #[cfg(feature = "tracing")]
+            Cursor::Merged {
+                statics,
+                pinned,
+                next_runtime,
+                infos,
+            } => (statics, &*pinned, next_runtime, *infos),
             Cursor::Counted {
                 statics,
                 pinned,
@@ -176,17 +224,23 @@ impl<'a, S: Signature, O: ?Sized + 'static> Emission<'a, S, O> {
         loop {
             let Some(item) = pinned.items().get(*next_runtime) else {
                 // No runtime receiver left: the static ones.
-                let (_, slot, _) = statics.next()?;
+                let (_, slot, receiver) = statics.next()?;
+                #[cfg(feature = "tracing")]
+                trace_static(infos, receiver);
                 return Some(Target::from_slot(slot));
             };
             // Equal priority: static receivers first.
-            if let Some((_, slot, _)) =
+            if let Some((_, slot, receiver)) =
                 statics.next_if(|(priority, _, _)| *priority >= item.priority())
             {
+                #[cfg(feature = "tracing")]
+                trace_static(infos, receiver);
                 return Some(Target::from_slot(slot));
             }
             *next_runtime += 1;
             if let Some(target) = pinned.target::<O>(item) {
+                #[cfg(feature = "tracing")]
+                crate::trace::call(item.entry().info());
                 return Some(target);
             }
         }
@@ -207,6 +261,7 @@ impl<'a, S: Signature, O: ?Sized + 'static> Emission<'a, S, O> {
 }
 
 /// The next receiver of a counted emission, its call counted.
+#[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
 fn next_counted<'p, S: Signature, O: ?Sized + 'static>(
     statics: &mut StaticSlots<'_, S, O>,
     pinned: &'p Pinned<'_, S>,
@@ -221,13 +276,19 @@ fn next_counted<'p, S: Signature, O: ?Sized + 'static>(
             (None, Some(_)) => false,
         };
         if static_first {
-            let (_, slot) = statics.next_counted()?;
+            let (_, slot, receiver) = statics.next_counted()?;
+            #[cfg(feature = "tracing")]
+            if let Some(info) = statics.infos().get(receiver as usize) {
+                crate::trace::call(info);
+            }
             return Some(Target::from_slot(slot));
         }
         let item = item?;
         *next_runtime += 1;
         if let Some(target) = pinned.target::<O>(item) {
             item.entry().count_call();
+            #[cfg(feature = "tracing")]
+            crate::trace::call(item.entry().info());
             return Some(target);
         }
     }

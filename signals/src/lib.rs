@@ -470,6 +470,15 @@
 //! whose fields are signal types derives [`Signals`] to print them all and
 //! switch their counting together (AMLTK's `Scheduler`).
 //!
+//! # Tracing
+//!
+//! With the `tracing` cargo feature, each send enters a `debug` span named
+//! `send`, with the signal's name in its `signal` field (a send of a signal
+//! whose receivers return a value, whose calls happen as its results are
+//! taken, is a `debug` event instead), and each receiver call is a `trace`
+//! event with the receiver's path or label. Without the feature none of it
+//! is compiled: the sends are the same code.
+//!
 //! # The registry: signals by name
 //!
 //! Every `#[signal] fn` registers itself at link time, with its name, module
@@ -862,6 +871,8 @@ mod signal;
 mod signature;
 mod static_receiver;
 mod sync;
+#[cfg(feature = "tracing")]
+mod trace;
 mod tree;
 
 #[doc(hidden)]

@@ -265,10 +265,14 @@ impl<S: Signature> Pinned<'_, S> {
                 if counting {
                     item.entry().count_call();
                 }
+                #[cfg(feature = "tracing")]
+                crate::trace::call(item.entry().info());
                 call(Target::Runtime(function));
             }
             _ => {
                 if let Some((target, times)) = entry_target::<S, O>(item.entry(), counting) {
+                    #[cfg(feature = "tracing")]
+                    crate::trace::call(item.entry().info());
                     for _ in 0..times {
                         call(target);
                     }
@@ -790,6 +794,12 @@ fn entry_target<S: Signature, O: ?Sized + 'static>(
 }
 
 impl<C: ?Sized> Entry<C> {
+    /// The receiver's description.
+    #[cfg(feature = "tracing")]
+    pub(crate) fn info(&self) -> &ReceiverInfo {
+        &self.header.info
+    }
+
     /// Counts one call, while its signal counts.
     pub(crate) fn count_call(&self) {
         self.header.calls.fetch_add(1, Relaxed);

@@ -16,6 +16,9 @@ use crate::sender::SenderPointer;
 /// | `WeakDyn` | `dyn Fn(&Todo) -> Option<bool> + Send + Sync` |
 #[doc(hidden)]
 pub trait Signature: 'static {
+    /// The name of the signal, or of the signal type: what a span of
+    /// `tracing` is named after.
+    const SIGNAL_NAME: &'static str;
     /// A static receiver.
     type Fn: Copy + Send + Sync + 'static;
     /// A static receiver that takes the sender `O` first.

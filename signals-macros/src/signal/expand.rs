@@ -192,6 +192,7 @@ fn signature_impl(parts: &Parts) -> TokenStream {
         ..
     } = parts;
     let (pointer, function) = (&parts.pointer_type, local("function"));
+    let signal_name = signal.ident.to_string();
     let response = signal
         .output
         .map_or_else(|| quote!(()), ToTokens::to_token_stream);
@@ -200,6 +201,7 @@ fn signature_impl(parts: &Parts) -> TokenStream {
     quote! {
         #[automatically_derived]
         impl #impl_generics #krate::__private::Signature for #self_type #where_clause {
+            const SIGNAL_NAME: &'static str = #signal_name;
             type Fn = #receiver_fn;
             type SenderFn<#sender_type: #sized> = #sender_receiver_fn;
             type Dyn = dyn #binder ::core::ops::Fn(#(#types),*) #output + #send_sync;
