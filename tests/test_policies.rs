@@ -409,3 +409,45 @@ fn runtime_when_with_repeat() {
     }
     assert_eq!(calls.load(Ordering::Relaxed), 4, "runs 1 and 3, twice each");
 }
+
+// A static receiver that returns a value may have a policy: the sends it
+// skips give no result.
+
+#[signal]
+pub fn graded(attempt: u32) -> u32;
+
+#[receiver(signal = graded)]
+fn always(attempt: u32) -> u32 {
+    attempt
+}
+
+fn passed(attempt: u32) -> bool {
+    attempt % 3 == 0
+}
+
+#[receiver(signal = graded, when = passed, max_calls = 2, priority = 1)]
+fn bonus(attempt: u32) -> u32 {
+    attempt * 100
+}
+
+#[test]
+fn a_static_receiver_with_a_policy_may_return_a_value() {
+    let results: Vec<Vec<u32>> = (1..=9).map(|attempt| graded.send(attempt)).collect();
+    assert_eq!(
+        results,
+        [
+            vec![1],
+            vec![2],
+            vec![300, 3],
+            vec![4],
+            vec![5],
+            vec![600, 6],
+            vec![7],
+            vec![8],
+            vec![9],
+        ]
+    );
+    let lazily: Vec<u32> = graded.send_iter(12).collect();
+    assert_eq!(lazily, [12], "max_calls used up");
+    assert!(info(&graded.receivers(), "bonus").is_exhausted());
+}

@@ -121,6 +121,12 @@ impl<S: Signature> Connections<S> {
         runtime_receivers(&self.shared)
     }
 
+    /// Makes every send take the way that reads the table with the static
+    /// receivers of a policy that return a value.
+    pub(crate) fn set_static_options(&self) {
+        shared(&self.shared).set_static_options();
+    }
+
     /// Counts the sends of the signal and the calls of its receivers from
     /// now on (`true`), or stops counting (`false`).
     pub fn set_counting(&self, on: bool) {

@@ -14,6 +14,10 @@ use crate::{ReceiverInfo, Signal};
 #[doc(hidden)]
 pub struct Dispatch<S: Signal> {
     unfiltered: Box<[S::Fn]>,
+    /// With receivers of a policy that return a value, the table of a plain
+    /// `send` that includes them; empty otherwise. Such a signal's sends
+    /// take the way that reads it ([`Connections::set_static_options`]).
+    with_optional: Box<[Ranked<PlainSlot<S>>]>,
     /// What a send reads beyond the function pointers: behind one pointer,
     /// so that the table a send carries stays three words.
     rest: Rest,
@@ -77,6 +81,8 @@ pub enum Slot<S: Signature, O: ?Sized + 'static> {
     SenderReceiver(S::SenderFn<O>),
     /// A receiver of every sender, which takes it as an [`AnySender`].
     AnySenderReceiver(S::SenderFn<AnySender>),
+    /// A receiver with a policy that returns a value.
+    Optional(S::OptionFn),
 }
 
 impl<S: Signature, O: ?Sized + 'static> Clone for Slot<S, O> {
@@ -96,6 +102,7 @@ type PlainSlots<S> = Box<[Ranked<PlainSlot<S>>]>;
 pub enum PlainSlot<S: Signature> {
     Receiver(S::Fn),
     AnySenderReceiver(S::SenderFn<AnySender>),
+    Optional(S::OptionFn),
 }
 
 impl<S: Signature> Clone for PlainSlot<S> {
@@ -112,6 +119,7 @@ impl<S: Signature> PlainSlot<S> {
         match self {
             Self::Receiver(function) => Slot::Receiver(function),
             Self::AnySenderReceiver(function) => Slot::AnySenderReceiver(function),
+            Self::Optional(function) => Slot::Optional(function),
         }
     }
 }
@@ -146,7 +154,9 @@ impl<S: Signal> Dispatch<S> {
         let mut unfiltered_priorities = Vec::new();
         let mut unfiltered_receivers = Vec::new();
         let mut plain: Vec<Ranked<PlainSlot<S>>> = Vec::new();
+        let mut with_optional: Vec<Ranked<PlainSlot<S>>> = Vec::new();
         let mut any_sender = false;
+        let mut optional = false;
         for (index, receiver) in (0_u32..).zip(&sorted) {
             let priority = receiver.info.priority();
             let ranked = |slot| Ranked {
@@ -160,6 +170,14 @@ impl<S: Signal> Dispatch<S> {
                     unfiltered_priorities.push(priority);
                     unfiltered_receivers.push(index);
                     plain.push(ranked(PlainSlot::Receiver(*function)));
+                    with_optional.push(ranked(PlainSlot::Receiver(*function)));
+                }
+                ReceiverFn::Optional(function) => {
+                    if let Some(function) = function() {
+                        optional = true;
+                        plain.push(ranked(PlainSlot::Optional(function)));
+                        with_optional.push(ranked(PlainSlot::Optional(function)));
+                    }
                 }
                 ReceiverFn::Filtered(filter) => {
                     if let Some(slot) = filter.any_sender_slot() {
@@ -179,8 +197,14 @@ impl<S: Signal> Dispatch<S> {
             policies.push(receiver.policy);
         }
 
+        if optional {
+            // The plain loop cannot skip a result: sends of this signal
+            // take the way that reads `with_optional`.
+            S::__connections().set_static_options();
+        }
         Self {
             unfiltered: unfiltered.into_boxed_slice(),
+            with_optional: with_optional.into_boxed_slice(),
             rest: Rest {
                 infos: in_order(&infos, &order),
                 unfiltered_priorities,
@@ -204,6 +228,7 @@ impl<S: Signal> Dispatch<S> {
         StaticSlots::Unfiltered {
             functions: self.unfiltered.iter(),
             rest: &self.rest,
+            with_optional: &self.with_optional,
         }
     }
 
@@ -290,6 +315,7 @@ pub(crate) fn add_sender_table<S: Signal, W: ?Sized + 'static>(
         .filter_map(|(index, receiver)| {
             let slot = match &receiver.function {
                 ReceiverFn::Unfiltered(function) => Slot::Receiver(*function),
+                ReceiverFn::Optional(function) => Slot::Optional(function()?),
                 ReceiverFn::Filtered(filter) => slot_for::<S, W>(filter)?,
             };
             Some(Ranked {
@@ -320,6 +346,9 @@ pub enum StaticSlots<'a, S: Signature, O: ?Sized + 'static> {
     Unfiltered {
         functions: slice::Iter<'a, S::Fn>,
         rest: &'a Rest,
+        /// The table to read instead, if it is not empty: see
+        /// [`Dispatch`]'s `with_optional`.
+        with_optional: &'a [Ranked<PlainSlot<S>>],
     },
     Filtered {
         slots: slice::Iter<'a, Ranked<Slot<S, O>>>,
@@ -371,6 +400,24 @@ impl<'a, S: Signature, O: ?Sized + 'static> StaticSlots<'a, S, O> {
         }
     }
 
+    /// The table that includes the receivers with a policy that return a
+    /// value, if there are any: what a send reads on the way that is not
+    /// the plain loop.
+    #[must_use]
+    pub(crate) fn with_optional(self) -> Self {
+        match self {
+            Self::Unfiltered {
+                rest,
+                with_optional,
+                ..
+            } if !with_optional.is_empty() => Self::Plain {
+                slots: with_optional.iter(),
+                rest,
+            },
+            other => other,
+        }
+    }
+
     /// The call counters of the signal's receivers, by index.
     pub(crate) fn calls(&self) -> &'a [AtomicU64] {
         match *self {
@@ -383,7 +430,9 @@ impl<'a, S: Signature, O: ?Sized + 'static> StaticSlots<'a, S, O> {
     /// The priority of the next receiver, without taking it.
     pub(crate) fn peek_priority(&self) -> Option<i32> {
         match self {
-            Self::Unfiltered { functions, rest } => rest
+            Self::Unfiltered {
+                functions, rest, ..
+            } => rest
                 .unfiltered_priorities
                 .get(Self::unfiltered_position(functions, rest))
                 .copied(),
@@ -395,7 +444,9 @@ impl<'a, S: Signature, O: ?Sized + 'static> StaticSlots<'a, S, O> {
     /// The next receiver with its priority and index, counting its call.
     pub(crate) fn next_counted(&mut self) -> Option<(i32, Slot<S, O>, u32)> {
         let (priority, receiver, slot, rest) = match self {
-            Self::Unfiltered { functions, rest } => {
+            Self::Unfiltered {
+                functions, rest, ..
+            } => {
                 let position = Self::unfiltered_position(functions, rest);
                 let function = *functions.next()?;
                 (
@@ -428,7 +479,9 @@ impl<S: Signature, O: ?Sized + 'static> Iterator for StaticSlots<'_, S, O> {
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         match self {
-            Self::Unfiltered { functions, rest } => {
+            Self::Unfiltered {
+                functions, rest, ..
+            } => {
                 let function = *functions.next()?;
                 // The one just taken.
                 let position = Self::unfiltered_position(functions, rest).wrapping_sub(1);

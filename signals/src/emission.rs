@@ -15,6 +15,7 @@ impl<S: Signature, O: ?Sized + 'static> Target<'_, S, O> {
             Slot::Receiver(function) => Self::Static(function),
             Slot::SenderReceiver(function) => Self::StaticSender(function),
             Slot::AnySenderReceiver(function) => Self::StaticAnySender(function),
+            Slot::Optional(function) => Self::StaticOptional(function),
         }
     }
 }
@@ -110,7 +111,8 @@ pub(crate) fn emit_merged<S: Signature, O: ?Sized + 'static>(
     }
 }
 
-/// A send of a signal that is muted (it calls nobody) or counts. Out of
+/// A send of a signal that is muted (it calls nobody), counts, or has
+/// static receivers the plain loop cannot call. Out of
 /// line, and given the table's recipe rather than the table: a send that
 /// neither mutes nor counts carries none of it.
 #[cold]
@@ -121,8 +123,11 @@ pub(crate) fn emit_muted_or_counted<'s, S: Signature, O: ?Sized + 'static>(
     call: impl FnMut(Target<'_, S, O>),
 ) {
     if !shared.is_muted() {
-        shared.count_send();
-        emit_merged(shared, statics(), call, true);
+        let counting = shared.is_counting();
+        if counting {
+            shared.count_send();
+        }
+        emit_merged(shared, statics().with_optional(), call, counting);
     }
 }
 
@@ -156,6 +161,7 @@ enum Cursor<'a, S: Signature, O: ?Sized + 'static> {
 
 impl<'a, S: Signature, O: ?Sized + 'static> Emission<'a, S, O> {
     pub(crate) fn new(statics: StaticSlots<'a, S, O>, shared: Option<&'a Shared>) -> Self {
+        let statics = statics.with_optional();
         let cursor = match shared {
             // Muted: no receiver at all, static ones included.
             Some(shared) if shared.is_muted() => Cursor::Statics(StaticSlots::empty()),

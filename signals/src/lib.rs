@@ -378,9 +378,13 @@
 //! # Ok::<(), signals::InvalidOption>(())
 //! ```
 //!
-//! A static receiver that returns a value cannot have a policy yet: a send
-//! it skipped would have no result to give. `repeat` on it will stay refused,
-//! since one send would get several results from it. Every refused value
+//! A static receiver that returns a value may have a policy too: the sends
+//! it skips give no result. A signal with such a receiver takes, for every
+//! send, the way that merges runtime receivers in, since the plain loop over
+//! function pointers cannot skip; other signals keep the plain loop. With a
+//! sender filter as well, it is refused for now. `repeat` on it stays
+//! refused, since one send would get several results from it. Every refused
+//! value
 //! (`every = 0`, `repeat = 0`, `max_calls = 0`, anything not a positive
 //! integer literal) is a compile error at the value.
 //!

@@ -70,7 +70,10 @@ const MUTED: u64 = 1 << 32;
 /// In `state`: the signal counts its sends and its receivers' calls, which
 /// sends do on the way that merges runtime receivers in.
 const COUNTING: u64 = 1 << 63;
-const MUTE_GUARDS: u64 = !(COUNTING | (MUTED - 1));
+/// In `state`: the signal has static receivers that the plain loop cannot
+/// call (receivers with a policy that return a value).
+const STATIC_OPTIONS: u64 = 1 << 62;
+const MUTE_GUARDS: u64 = !(COUNTING | STATIC_OPTIONS | (MUTED - 1));
 
 /// The snapshot functions of one signal `S`.
 struct SnapshotKind {
@@ -366,6 +369,8 @@ pub enum Callback<S: Signature> {
 #[doc(hidden)]
 pub enum Target<'a, S: Signature, O: ?Sized + 'static> {
     Static(S::Fn),
+    /// A static receiver with a policy: `None` for a send it skips.
+    StaticOptional(S::OptionFn),
     StaticSender(S::SenderFn<O>),
     StaticAnySender(S::SenderFn<AnySender>),
     Runtime(&'a S::Dyn),
@@ -445,6 +450,12 @@ impl Shared {
     #[inline]
     pub(crate) fn is_counting(&self) -> bool {
         self.read.state.load(Relaxed) & COUNTING != 0
+    }
+
+    /// Sends take the way that reads the static table with the receivers
+    /// the plain loop cannot call.
+    pub(crate) fn set_static_options(&self) {
+        self.read.state.fetch_or(STATIC_OPTIONS, Relaxed);
     }
 
     /// Counts the sends and the calls of this signal from now on, or stops.

@@ -18,8 +18,8 @@ pub use crate::sender::{SenderPointer, sender_name};
 pub use crate::signal::{Accepts, AcceptsFrom};
 pub use crate::signature::Signature;
 pub use crate::static_receiver::{
-    ReceiverDefinition, ReceiverFunction, Registers, StaticReceiver, filtered, registration,
-    unfiltered, unfiltered_with_policy,
+    ReceiverDefinition, ReceiverFunction, Registers, StaticReceiver, filtered,
+    optional_with_policy, registration, unfiltered, unfiltered_with_policy,
 };
 
 /// Implemented by every `Copy` type: a by-value signal argument is handed to

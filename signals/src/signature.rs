@@ -23,6 +23,9 @@ pub trait Signature: 'static {
     type Fn: Copy + Send + Sync + 'static;
     /// A static receiver that takes the sender `O` first.
     type SenderFn<O: ?Sized + 'static>: Copy + Send + Sync + 'static;
+    /// A static receiver with a policy, whose skipped sends give no
+    /// result: `fn(&Todo) -> Option<bool>`.
+    type OptionFn: Copy + Send + Sync + 'static;
     /// A receiver connected at run time.
     type Dyn: ?Sized + Send + Sync + 'static;
     /// A receiver connected at run time that takes the sender `O` first.

@@ -22,6 +22,11 @@ pub struct StaticReceiver<S: Signal> {
 pub(crate) enum ReceiverFn<S: Signal> {
     /// Called by every send.
     Unfiltered(S::Fn),
+    /// Called by every send its policy admits: a receiver that returns a
+    /// value, with a policy, whose skipped sends give no result. The
+    /// wrapper's function, which the registration knows only as its own
+    /// type: `S::Accepts` makes it the signal's `OptionFn`.
+    Optional(fn() -> Option<S::OptionFn>),
     /// Called only by `send_from` with a sender of one type, or of a
     /// pointer to it; or by every send, with `sender = AnySender`.
     Filtered(SenderFilter<S>),
@@ -52,6 +57,7 @@ impl<S: Signal> SenderFilter<S> {
         }
         match self.slot::<AnySender>()? {
             Slot::Receiver(function) => Some(PlainSlot::Receiver(function)),
+            Slot::Optional(function) => Some(PlainSlot::Optional(function)),
             Slot::SenderReceiver(function) | Slot::AnySenderReceiver(function) => {
                 Some(PlainSlot::AnySenderReceiver(function))
             }
@@ -82,6 +88,38 @@ pub const fn unfiltered_with_policy<S: Signal>(
         info,
         policy: Some(policy),
     }
+}
+
+/// A receiver that returns a value, called by every send of `S` that its
+/// policy admits: `function` is the wrapper the macro generated, which
+/// applies `policy` and returns `None` for a send it skips.
+#[must_use]
+pub const fn optional_with_policy<S, G, R>(
+    info: ReceiverInfo,
+    policy: &'static PolicyState,
+) -> StaticReceiver<S>
+where
+    S: Signal,
+    G: Any,
+    R: ReceiverFunction<G>,
+{
+    StaticReceiver {
+        function: ReceiverFn::Optional(optional_function::<S, G, R>),
+        info,
+        policy: Some(policy),
+    }
+}
+
+/// The wrapper of `R` as the signal's `OptionFn`: its own type `G` is that
+/// type, since the signal accepts the receiver's function.
+fn optional_function<S, G, R>() -> Option<S::OptionFn>
+where
+    S: Signal,
+    G: Any,
+    R: ReceiverFunction<G>,
+{
+    let function: &dyn Any = &R::FUNCTION;
+    function.downcast_ref::<S::OptionFn>().copied()
 }
 
 /// A receiver called only when a sender of type `O` sends `S`, or a

@@ -38,12 +38,17 @@ pub fn expand(options: &Options, function: &ReceiverFn) -> TokenStream {
         .as_ref()
         .map(|_| quote!(.with_policy(__POLICY_VALUE)));
     let policy_items = policy.as_ref().map(|(_, items)| items);
+    let option_type = policy
+        .as_ref()
+        .and_then(|_| returned_type(function))
+        .map(|_| option_function_type(function));
     let definition = definition(
         options,
         krate,
         &Registered {
             signal_type: &signal_type,
             function_type: &function_type,
+            option_type: option_type.as_ref(),
             function: ident,
             wrapper: policy.as_ref().map(|(wrapper, _)| wrapper),
         },
@@ -129,6 +134,8 @@ fn receiver_signature(function: &ReceiverFn) -> String {
 struct Registered<'a> {
     signal_type: &'a Ident,
     function_type: &'a TokenStream,
+    /// For a wrapper that returns `Option<R>`: its `fn` type.
+    option_type: Option<&'a TokenStream>,
     /// The user's function.
     function: &'a Ident,
     /// The wrapper that applies its policy, if it has one: registered in
@@ -143,16 +150,36 @@ fn definition(options: &Options, krate: &syn::Path, registered: &Registered<'_>)
     let Registered {
         signal_type,
         function_type,
+        option_type,
         function,
         wrapper,
     } = registered;
     let private = quote!(#krate::__private);
     let Some(sender) = &options.sender else {
-        let receiver = match wrapper {
-            None => quote!(#private::unfiltered::<#signal_type>(#function, __INFO)),
-            Some(wrapper) => quote! {
+        let receiver = match (wrapper, option_type) {
+            (None, _) => quote!(#private::unfiltered::<#signal_type>(#function, __INFO)),
+            (Some(wrapper), None) => quote! {
                 #private::unfiltered_with_policy::<#signal_type>(#wrapper, __INFO, &__POLICY)
             },
+            // The wrapper returns an `Option`: registered as its own type,
+            // which the signal accepting the function makes its `OptionFn`.
+            (Some(wrapper), Some(option_type)) => {
+                return quote! {
+                    impl #private::ReceiverFunction<#option_type> for __Receiver {
+                        const FUNCTION: #option_type = #wrapper;
+                    }
+
+                    impl<#signal_type: #private::Accepts<#function_type>>
+                        #private::ReceiverDefinition<#signal_type> for __Receiver
+                    {
+                        const RECEIVER: #private::StaticReceiver<#signal_type> =
+                            #private::optional_with_policy::<#signal_type, #option_type, Self>(
+                                __INFO,
+                                &__POLICY,
+                            );
+                    }
+                };
+            }
         };
         return quote! {
             impl<#signal_type: #private::Accepts<#function_type>>
@@ -249,22 +276,67 @@ fn policy_wrapper(
         let call = quote_spanned!(span=> #when(#(#uses),*));
         quote!(&& #call)
     });
+    let lifetimes: Vec<_> = lifetimes.collect();
+    // A receiver that returns a value gives `None` for a send it skips; the
+    // macro has refused `repeat` on it.
+    let wrapper_fn = match returned_type(function) {
+        None => quote! {
+            #[allow(clippy::trivially_copy_pass_by_ref)]
+            fn #wrapper<#(#lifetimes),*>(#(#names: #types),*) {
+                if __POLICY.arrive() #when && __POLICY.claim() {
+                    for _ in 0..__POLICY.repeat() {
+                        #ident(#(#uses),*);
+                    }
+                }
+            }
+        },
+        Some(returned) => quote! {
+            #[allow(clippy::trivially_copy_pass_by_ref)]
+            fn #wrapper<#(#lifetimes),*>(#(#names: #types),*) -> ::core::option::Option<#returned> {
+                if __POLICY.arrive() #when && __POLICY.claim() {
+                    ::core::option::Option::Some(#ident(#(#uses),*))
+                } else {
+                    ::core::option::Option::None
+                }
+            }
+        },
+    };
     let items = quote! {
         const __POLICY_VALUE: #krate::Policy =
             #krate::Policy::new(#every, #max_calls, #repeat, #when_name, #hidden);
         static __POLICY: #krate::__private::PolicyState =
             #krate::__private::PolicyState::new(__POLICY_VALUE);
 
-        #[allow(clippy::trivially_copy_pass_by_ref)]
-        fn #wrapper<#(#lifetimes),*>(#(#names: #types),*) {
-            if __POLICY.arrive() #when && __POLICY.claim() {
-                for _ in 0..__POLICY.repeat() {
-                    #ident(#(#uses),*);
-                }
-            }
-        }
+        #wrapper_fn
     };
     (wrapper, items)
+}
+
+/// The type of the policy wrapper of a function that returns `R`:
+/// `for<'a> fn(&'a Todo) -> Option<R>`.
+fn option_function_type(function: &ReceiverFn) -> TokenStream {
+    let sig = &function.sig;
+    let lifetimes = sig.generics.params.iter().filter_map(|param| match param {
+        GenericParam::Lifetime(param) => Some(&param.lifetime),
+        GenericParam::Type(_) | GenericParam::Const(_) => None,
+    });
+    let types = sig.inputs.iter().filter_map(|input| match input {
+        FnArg::Typed(typed) => Some(&*typed.ty),
+        FnArg::Receiver(_) => None,
+    });
+    let returned = returned_type(function);
+    quote!(for<#(#lifetimes),*> fn(#(#types),*) -> ::core::option::Option<#returned>)
+}
+
+/// The type the function returns, unless it returns nothing.
+pub fn returned_type(function: &ReceiverFn) -> Option<&syn::Type> {
+    match &function.sig.output {
+        ReturnType::Default => None,
+        ReturnType::Type(_, ty) => match &**ty {
+            syn::Type::Tuple(tuple) if tuple.elems.is_empty() => None,
+            ty => Some(ty),
+        },
+    }
 }
 
 /// The function's own `fn` pointer type, `for<'a> fn(&'a Todo) -> R`, as

@@ -23,9 +23,9 @@ pub fn receiver(args: TokenStream, item: TokenStream) -> TokenStream {
     // A filter that no send can match, or a policy the receiver cannot
     // have, is not registered at all.
     if let Ok((options, _)) = &options {
-        if let Err(error) = validate_sender(options.sender.as_ref())
-            .and_then(|()| valid::validate_policy(&options.policy, &function))
-        {
+        if let Err(error) = validate_sender(options.sender.as_ref()).and_then(|()| {
+            valid::validate_policy(&options.policy, options.sender.as_ref(), &function)
+        }) {
             return fallback(function.into_token_stream(), error);
         }
     }

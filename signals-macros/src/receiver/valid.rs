@@ -85,7 +85,11 @@ pub fn validate_sender(sender: Option<&Type>) -> syn::Result<()> {
 
 /// `repeat = n` calls the receiver n times per send, which a receiver that
 /// returns a value cannot be: the send would get n results from it.
-pub fn validate_policy(policy: &PolicyOptions, function: &ReceiverFn) -> syn::Result<()> {
+pub fn validate_policy(
+    policy: &PolicyOptions,
+    sender: Option<&Type>,
+    function: &ReceiverFn,
+) -> syn::Result<()> {
     let returns = match &function.sig.output {
         ReturnType::Default => false,
         ReturnType::Type(_, ty) => !matches!(&**ty, Type::Tuple(tuple) if tuple.elems.is_empty()),
@@ -104,11 +108,11 @@ pub fn validate_policy(policy: &PolicyOptions, function: &ReceiverFn) -> syn::Re
             ));
         }
     }
-    if let Some(option) = policy.first_option() {
+    if let (Some(option), Some(_)) = (policy.first_option(), sender) {
         return Err(syn::Error::new(
             option,
-            "a receiver with a policy cannot return a value (yet): a send it skips would \
-             have no result to give. Return nothing, or apply the policy inside the receiver",
+            "a receiver with a sender filter and a policy cannot return a value (yet): \
+             drop the filter and test the sender inside, or return nothing",
         ));
     }
     Ok(())

@@ -203,6 +203,7 @@ fn signature_impl(parts: &Parts) -> TokenStream {
         impl #impl_generics #krate::__private::Signature for #self_type #where_clause {
             const SIGNAL_NAME: &'static str = #signal_name;
             type Fn = #receiver_fn;
+            type OptionFn = #binder fn(#(#types),*) -> ::core::option::Option<#response>;
             type SenderFn<#sender_type: #sized> = #sender_receiver_fn;
             type Dyn = dyn #binder ::core::ops::Fn(#(#types),*) #output + #send_sync;
             type SenderDyn<#sender_type: #sized> =
@@ -518,6 +519,7 @@ fn call_target(parts: &Parts, sender: &TokenStream, returning: bool) -> TokenStr
     quote! {
         |#target| match #target {
             #target_type::Static(#receiver) => #some(#receiver(#(#arguments),*)),
+            #target_type::StaticOptional(#receiver) => #weak,
             #target_type::StaticSender(#receiver) => #some(#receiver(#sender, #(#arguments),*)),
             #target_type::StaticAnySender(#receiver) => #some(#lend(#sender, |#any| #receiver(#any, #(#arguments),*))),
             #target_type::Runtime(#receiver) => #some(#receiver(#(#arguments),*)),
