@@ -122,12 +122,16 @@ pub(crate) fn emit_muted_or_counted<'s, S: Signature, O: ?Sized + 'static>(
     statics: impl FnOnce() -> StaticSlots<'s, S, O>,
     call: impl FnMut(Target<'_, S, O>),
 ) {
-    if !shared.is_muted() {
-        let counting = shared.is_counting();
-        if counting {
-            shared.count_send();
-        }
-        emit_merged(shared, statics().with_optional(), call, counting);
+    if shared.is_muted() {
+        return;
+    }
+    // Each way with its own constant, so that the inliner keeps only what
+    // it does.
+    if shared.is_counting() {
+        shared.count_send();
+        emit_merged(shared, statics().with_optional(), call, true);
+    } else {
+        emit_merged(shared, statics().with_optional(), call, false);
     }
 }
 
