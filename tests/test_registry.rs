@@ -124,3 +124,74 @@ fn a_handle_mutes_and_disconnects_without_the_types() {
     assert!(handle.receivers().is_empty());
     assert!(format!("{handle:?}").contains("test_registry::reindexed"));
 }
+
+// Enabling and disabling static receivers through the registry.
+
+#[signal]
+pub fn batch_finished(batch: u32) -> &'static str;
+
+#[receiver(signal = batch_finished, priority = 1)]
+fn save_model(_batch: u32) -> &'static str {
+    "save"
+}
+
+#[receiver(signal = batch_finished)]
+fn log_batch(_batch: u32) -> &'static str {
+    "log"
+}
+
+#[receiver(signal = batch_finished, priority = -1)]
+fn upload(_batch: u32) -> &'static str {
+    "upload"
+}
+
+#[test]
+fn static_receivers_are_enabled_and_disabled_by_name() {
+    let signal = signals::lookup("batch_finished").expect("registered");
+    assert_eq!(batch_finished.send(1), ["save", "log", "upload"]);
+
+    assert_eq!(signal.disable("log_batch"), Ok(1));
+    assert_eq!(batch_finished.send(2), ["save", "upload"]);
+    let lazily: Vec<&str> = batch_finished.send_iter(3).collect();
+    assert_eq!(lazily, ["save", "upload"]);
+    let _runtime = batch_finished.connect(|_| "runtime");
+    assert_eq!(batch_finished.send(4), ["save", "runtime", "upload"]);
+    let disabled: Vec<bool> = batch_finished
+        .receivers()
+        .iter()
+        .map(signals::ReceiverInfo::is_disabled)
+        .collect();
+    assert_eq!(disabled, [false, true, false, false]);
+    assert!(
+        batch_finished
+            .tree()
+            .to_string()
+            .contains("test_registry::log_batch(_batch: u32) -> &'static str disabled")
+    );
+
+    // NiftyNet's choice, for static receivers: exactly these.
+    signal
+        .enable_only(["test_registry::log_batch", "upload"])
+        .expect("known names");
+    assert_eq!(batch_finished.send(5), ["log", "runtime", "upload"]);
+
+    let unknown = signal.enable_only(["save_modle"]).unwrap_err();
+    assert_eq!(unknown.did_you_mean(), Some("test_registry::save_model"));
+    assert_eq!(
+        batch_finished.send(6),
+        ["log", "runtime", "upload"],
+        "unchanged"
+    );
+
+    assert_eq!(signal.enable("save_model"), Ok(1));
+    assert_eq!(batch_finished.send(7), ["save", "log", "runtime", "upload"]);
+    assert!(
+        signal
+            .disable("nothing")
+            .unwrap_err()
+            .to_string()
+            .starts_with(
+                "no static receiver is named `nothing`. Known: `test_registry::save_model`"
+            )
+    );
+}

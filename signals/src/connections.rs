@@ -68,7 +68,7 @@ impl<S: Signature> Connections<S> {
             Some(shared) if shared.is_active() => {
                 // One test for the common case: neither muted nor counting.
                 if shared.is_plain() {
-                    emit_merged(shared, statics(), call, false);
+                    emit_merged(shared, statics(), call, false, false);
                 } else {
                     emit_muted_or_counted(shared, statics, call);
                 }
@@ -196,6 +196,10 @@ fn runtime_receivers(list: &List) -> Vec<ReceiverInfo> {
     list.0
         .get()
         .map_or_else(Vec::new, |shared| shared.receivers())
+}
+
+pub(crate) fn set_static_options(list: &List) {
+    shared(list).set_static_options();
 }
 
 pub(crate) fn set_counting(list: &List, on: bool) {

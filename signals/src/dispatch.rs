@@ -1,7 +1,7 @@
 use core::any::{Any, TypeId};
 use core::slice;
-use core::sync::atomic::AtomicU64;
 use core::sync::atomic::Ordering::Relaxed;
+use core::sync::atomic::{AtomicBool, AtomicU64};
 
 use crate::policy::PolicyState;
 use crate::sender::AnySender;
@@ -42,10 +42,14 @@ pub struct Rest {
     unfiltered_receivers: Vec<u32>,
     /// The calls of each receiver in `receivers` while the signal counts.
     calls: Vec<AtomicU64>,
+    /// Whether each receiver in `receivers` is enabled. A signal with a
+    /// disabled receiver takes the way that reads this.
+    enabled: Vec<AtomicBool>,
 }
 
 /// The tables of a signal type, or of a muted send: empty.
 static NO_REST: Rest = Rest {
+    enabled: Vec::new(),
     infos: Vec::new(),
     unfiltered_priorities: Vec::new(),
     unfiltered_receivers: Vec::new(),
@@ -210,6 +214,7 @@ impl<S: Signal> Dispatch<S> {
                 unfiltered_priorities,
                 unfiltered_receivers,
                 calls: (0..order.len()).map(|_| AtomicU64::new(0)).collect(),
+                enabled: (0..order.len()).map(|_| AtomicBool::new(true)).collect(),
             },
             any_sender: if any_sender {
                 Some(plain.into_boxed_slice())
@@ -260,13 +265,139 @@ impl<S: Signal> Dispatch<S> {
     /// counted since.
     #[must_use]
     pub fn receivers(&self, counted: bool) -> Vec<ReceiverInfo> {
-        described_now(
+        let mut receivers = described_now(
             &self.rest.infos,
             &self.policies,
             counted.then_some(&*self.rest.calls),
-        )
+        );
+        for (receiver, enabled) in receivers.iter_mut().zip(&self.rest.enabled) {
+            if !enabled.load(Relaxed) {
+                receiver.set_disabled();
+            }
+        }
+        receivers
+    }
+
+    /// The parts of the tables the registry works on without the signal's
+    /// types.
+    pub(crate) fn rest(&self) -> &Rest {
+        &self.rest
     }
 }
+
+impl Rest {
+    /// Enables or disables the static receivers named `name` (a name, or
+    /// the end of a path at a `::`); returns how many there were.
+    pub(crate) fn set_enabled(&self, name: &str, on: bool) -> Result<usize, UnknownReceiver> {
+        let matching = self.matching(name)?;
+        for &index in &matching {
+            self.enabled[index].store(on, Relaxed);
+        }
+        Ok(matching.len())
+    }
+
+    /// Enables exactly the static receivers named in `names`: each flag
+    /// is stored once, so a concurrent send sees each receiver either as
+    /// before or as after.
+    pub(crate) fn enable_only<N: AsRef<str>>(
+        &self,
+        names: impl IntoIterator<Item = N>,
+    ) -> Result<(), UnknownReceiver> {
+        let mut chosen = vec![false; self.enabled.len()];
+        for name in names {
+            for index in self.matching(name.as_ref())? {
+                chosen[index] = true;
+            }
+        }
+        for (enabled, on) in self.enabled.iter().zip(chosen) {
+            enabled.store(on, Relaxed);
+        }
+        Ok(())
+    }
+
+    /// The indices of the static receivers named `name`.
+    fn matching(&self, name: &str) -> Result<Vec<usize>, UnknownReceiver> {
+        let matching: Vec<usize> = self
+            .infos
+            .iter()
+            .enumerate()
+            .filter(|(_, info)| {
+                let path = info.path();
+                info.name() == name
+                    || path == name
+                    || path
+                        .strip_suffix(name)
+                        .is_some_and(|prefix| prefix.ends_with("::"))
+            })
+            .map(|(index, _)| index)
+            .collect();
+        if !matching.is_empty() {
+            return Ok(matching);
+        }
+        let known: Vec<String> = self.infos.iter().map(ReceiverInfo::path).collect();
+        let did_you_mean = self
+            .infos
+            .iter()
+            .map(|info| {
+                let distance = strsim::levenshtein(name, info.name())
+                    .min(strsim::levenshtein(name, &info.path()));
+                (distance, info.path())
+            })
+            .filter(|(distance, _)| *distance <= 3)
+            .min()
+            .map(|(_, path)| path);
+        Err(UnknownReceiver {
+            name: name.to_owned(),
+            known,
+            did_you_mean,
+        })
+    }
+}
+
+/// A receiver name that matches no static receiver of the signal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownReceiver {
+    name: String,
+    known: Vec<String>,
+    did_you_mean: Option<String>,
+}
+
+impl UnknownReceiver {
+    /// The name given.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The paths of the signal's static receivers.
+    #[must_use]
+    pub fn known(&self) -> &[String] {
+        &self.known
+    }
+
+    /// The nearest path, if one is close.
+    #[must_use]
+    pub fn did_you_mean(&self) -> Option<&str> {
+        self.did_you_mean.as_deref()
+    }
+}
+
+impl core::fmt::Display for UnknownReceiver {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "no static receiver is named `{}`", self.name)?;
+        match &self.did_you_mean {
+            Some(near) => write!(f, "; did you mean `{near}`?")?,
+            None => write!(f, ".")?,
+        }
+        if self.known.is_empty() {
+            write!(f, " The signal has no static receiver")
+        } else {
+            write!(f, " Known: `{}`", self.known.join("`, `"))
+        }
+    }
+}
+
+impl std::error::Error for UnknownReceiver {}
 
 /// The indices of `infos` in call order.
 fn call_order(infos: &[&ReceiverInfo]) -> Vec<usize> {
@@ -418,6 +549,15 @@ impl<'a, S: Signature, O: ?Sized + 'static> StaticSlots<'a, S, O> {
         }
     }
 
+    /// Whether each of the signal's receivers is enabled, by index.
+    pub(crate) fn enabled(&self) -> &'a [AtomicBool] {
+        match *self {
+            Self::Unfiltered { rest, .. }
+            | Self::Filtered { rest, .. }
+            | Self::Plain { rest, .. } => &rest.enabled,
+        }
+    }
+
     /// The call counters of the signal's receivers, by index.
     pub(crate) fn calls(&self) -> &'a [AtomicU64] {
         match *self {
@@ -441,8 +581,9 @@ impl<'a, S: Signature, O: ?Sized + 'static> StaticSlots<'a, S, O> {
         }
     }
 
-    /// The next receiver with its priority and index, counting its call.
-    pub(crate) fn next_counted(&mut self) -> Option<(i32, Slot<S, O>, u32)> {
+    /// The next receiver with its priority, its index and whether it is
+    /// enabled, counting its call if it is.
+    pub(crate) fn next_counted(&mut self) -> Option<(i32, Slot<S, O>, u32, bool)> {
         let (priority, receiver, slot, rest) = match self {
             Self::Unfiltered {
                 functions, rest, ..
@@ -465,10 +606,16 @@ impl<'a, S: Signature, O: ?Sized + 'static> StaticSlots<'a, S, O> {
                 (ranked.priority, ranked.receiver, ranked.slot.slot(), *rest)
             }
         };
-        if let Some(calls) = rest.calls.get(receiver as usize) {
-            calls.fetch_add(1, Relaxed);
+        let enabled = rest
+            .enabled
+            .get(receiver as usize)
+            .is_none_or(|enabled| enabled.load(Relaxed));
+        if enabled {
+            if let Some(calls) = rest.calls.get(receiver as usize) {
+                calls.fetch_add(1, Relaxed);
+            }
         }
-        Some((priority, slot, receiver))
+        Some((priority, slot, receiver, enabled))
     }
 }
 

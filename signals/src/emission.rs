@@ -70,10 +70,19 @@ pub(crate) fn emit_merged<S: Signature, O: ?Sized + 'static>(
     statics: StaticSlots<'_, S, O>,
     mut call: impl FnMut(Target<'_, S, O>),
     counting: bool,
+    filtering: bool,
 ) {
     let pinned = shared.pin::<S>();
     let items = pinned.items();
     let calls = statics.calls();
+    let enabled = statics.enabled();
+    // Whether a static receiver is called: not if it was disabled.
+    let admitted = |receiver: u32| {
+        !filtering
+            || enabled
+                .get(receiver as usize)
+                .is_none_or(|enabled| enabled.load(Relaxed))
+    };
     #[cfg(feature = "tracing")]
     let infos = statics.infos();
     let count_static = |receiver: u32| {
@@ -100,14 +109,18 @@ pub(crate) fn emit_merged<S: Signature, O: ?Sized + 'static>(
         while let Some((_, slot, receiver)) =
             statics.next_if(|(priority, _, _)| *priority >= item.priority())
         {
-            count_static(receiver);
-            call(Target::from_slot(slot));
+            if admitted(receiver) {
+                count_static(receiver);
+                call(Target::from_slot(slot));
+            }
         }
         pinned.call_item::<O>(item, counting, &mut call);
     }
     for (_, slot, receiver) in statics {
-        count_static(receiver);
-        call(Target::from_slot(slot));
+        if admitted(receiver) {
+            count_static(receiver);
+            call(Target::from_slot(slot));
+        }
     }
 }
 
@@ -129,9 +142,9 @@ pub(crate) fn emit_muted_or_counted<'s, S: Signature, O: ?Sized + 'static>(
     // it does.
     if shared.is_counting() {
         shared.count_send();
-        emit_merged(shared, statics().with_optional(), call, true);
+        emit_merged(shared, statics().with_optional(), call, true, true);
     } else {
-        emit_merged(shared, statics().with_optional(), call, false);
+        emit_merged(shared, statics().with_optional(), call, false, true);
     }
 }
 
@@ -151,6 +164,9 @@ enum Cursor<'a, S: Signature, O: ?Sized + 'static> {
         statics: Peekable<StaticSlots<'a, S, O>>,
         pinned: Pinned<'a, S>,
         next_runtime: usize,
+        /// Whether each static receiver is enabled, when some may not be:
+        /// `statics` hides it.
+        enabled: Option<&'a [core::sync::atomic::AtomicBool]>,
         /// The static receivers' descriptions, which `statics` hides.
         #[cfg(feature = "tracing")]
         infos: &'a [crate::ReceiverInfo],
@@ -180,6 +196,7 @@ impl<'a, S: Signature, O: ?Sized + 'static> Emission<'a, S, O> {
             Some(shared) if shared.is_active() => Cursor::Merged {
                 #[cfg(feature = "tracing")]
                 infos: statics.infos(),
+                enabled: (!shared.is_plain()).then(|| statics.enabled()),
                 statics: statics.peekable(),
                 pinned: shared.pin::<S>(),
                 next_runtime: 0,
@@ -200,7 +217,7 @@ impl<'a, S: Signature, O: ?Sized + 'static> Emission<'a, S, O> {
                 crate::trace::call(info);
             }
         };
-        let (statics, pinned, next_runtime, infos) = match &mut self.cursor {
+        let (statics, pinned, next_runtime, infos, enabled) = match &mut self.cursor {
             #[cfg(not(feature = "tracing"))]
             Cursor::Statics(statics) => return statics.next_slot().map(Target::from_slot),
             #[cfg(feature = "tracing")]
@@ -217,24 +234,36 @@ impl<'a, S: Signature, O: ?Sized + 'static> Emission<'a, S, O> {
                 statics,
                 pinned,
                 next_runtime,
-            } => (statics, &*pinned, next_runtime, ()),
+                enabled,
+            } => (statics, &*pinned, next_runtime, (), *enabled),
             #[cfg(feature = "tracing")]
             Cursor::Merged {
                 statics,
                 pinned,
                 next_runtime,
                 infos,
-            } => (statics, &*pinned, next_runtime, *infos),
+                enabled,
+            } => (statics, &*pinned, next_runtime, *infos, *enabled),
             Cursor::Counted {
                 statics,
                 pinned,
                 next_runtime,
             } => return next_counted(statics, pinned, next_runtime),
         };
+        let disabled = |receiver: u32| {
+            enabled.is_some_and(|enabled| {
+                enabled
+                    .get(receiver as usize)
+                    .is_some_and(|enabled| !enabled.load(Relaxed))
+            })
+        };
         loop {
             let Some(item) = pinned.items().get(*next_runtime) else {
                 // No runtime receiver left: the static ones.
                 let (_, slot, receiver) = statics.next()?;
+                if disabled(receiver) {
+                    continue;
+                }
                 #[cfg(feature = "tracing")]
                 trace_static(infos, receiver);
                 return Some(Target::from_slot(slot));
@@ -243,6 +272,9 @@ impl<'a, S: Signature, O: ?Sized + 'static> Emission<'a, S, O> {
             if let Some((_, slot, receiver)) =
                 statics.next_if(|(priority, _, _)| *priority >= item.priority())
             {
+                if disabled(receiver) {
+                    continue;
+                }
                 #[cfg(feature = "tracing")]
                 trace_static(infos, receiver);
                 return Some(Target::from_slot(slot));
@@ -286,7 +318,10 @@ fn next_counted<'p, S: Signature, O: ?Sized + 'static>(
             (None, Some(_)) => false,
         };
         if static_first {
-            let (_, slot, receiver) = statics.next_counted()?;
+            let (_, slot, receiver, enabled) = statics.next_counted()?;
+            if !enabled {
+                continue;
+            }
             #[cfg(feature = "tracing")]
             if let Some(info) = statics.infos().get(receiver as usize) {
                 crate::trace::call(info);

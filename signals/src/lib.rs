@@ -489,8 +489,9 @@
 //! path and signature. [`lookup`] finds one by its name, or by as much of
 //! its path as tells it apart (Blinker's `Namespace`), and [`all`] lists
 //! them all, by path: the picture of the whole program. What you get is a
-//! [`RegisteredSignal`]: enough to list its receivers, mute it or clear it,
-//! without its types. A name that matches nothing is a
+//! [`RegisteredSignal`]: enough to list its receivers, mute it, clear it,
+//! count it, print it, and enable or disable its static receivers by name
+//! (`disable`, `enable`, `enable_only`), without its types. A name that matches nothing is a
 //! [`LookupError::Unknown`] that suggests the nearest names.
 //!
 //! ```
@@ -884,6 +885,7 @@ mod tree;
 pub mod __private;
 
 pub use connection::{Connection, ConnectionBlock, ScopedConnection};
+pub use dispatch::UnknownReceiver;
 pub use handler::{Handler, Installed};
 pub use muted::Muted;
 pub use named::{HandlerSet, InstalledHandlers, UnknownHandler};

@@ -45,6 +45,8 @@ pub struct ReceiverInfo {
     /// With a policy: the calls made when the description was taken.
     calls: Option<u64>,
     exhausted: bool,
+    /// Disabled through the registry.
+    disabled: bool,
 }
 
 /// How a receiver was registered.
@@ -83,6 +85,7 @@ impl ReceiverInfo {
             policy: Policy::NONE,
             calls: None,
             exhausted: false,
+            disabled: false,
         }
     }
 
@@ -100,6 +103,18 @@ impl ReceiverInfo {
     pub fn with_runtime_when(mut self, when: &'static str) -> Self {
         self.policy = self.policy.with_when(Some(when));
         self
+    }
+
+    pub(crate) fn set_disabled(&mut self) {
+        self.disabled = true;
+    }
+
+    /// Whether it was disabled through the registry
+    /// ([`RegisteredSignal::disable`](crate::RegisteredSignal::disable)):
+    /// it stays registered, and no send calls it.
+    #[must_use]
+    pub const fn is_disabled(&self) -> bool {
+        self.disabled
     }
 
     /// The same description, with `calls` counted while its signal counts.
@@ -137,6 +152,7 @@ impl ReceiverInfo {
             policy: Policy::NONE,
             calls: None,
             exhausted: false,
+            disabled: false,
         }
     }
 
@@ -296,6 +312,9 @@ impl fmt::Display for ReceiverInfo {
         }
         if self.exhausted {
             write!(f, "exhausted, ")?;
+        }
+        if self.disabled {
+            write!(f, "disabled, ")?;
         }
         write!(
             f,

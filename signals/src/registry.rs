@@ -4,6 +4,7 @@
 use core::fmt;
 
 use crate::connections::List;
+use crate::dispatch::{Rest, UnknownReceiver};
 use crate::muted::Muted;
 use crate::tree::Tree;
 use crate::{ReceiverInfo, Signal};
@@ -34,6 +35,7 @@ pub struct RegisteredSignal {
     line: u32,
     list: &'static List,
     receivers: fn() -> Vec<ReceiverInfo>,
+    tables: fn() -> &'static Rest,
 }
 
 impl RegisteredSignal {
@@ -49,6 +51,7 @@ impl RegisteredSignal {
             line,
             list,
             receivers: receivers_of::<S>,
+            tables: tables_of::<S>,
         }
     }
 
@@ -118,6 +121,67 @@ impl RegisteredSignal {
         crate::connections::sends(self.list)
     }
 
+    /// Stops calling the static receivers named `name` (a name, or the end
+    /// of a path at a `::`), until [`enable`](Self::enable): they stay
+    /// registered, and `receivers()` shows them disabled. Returns how many
+    /// there were. From then on the signal's sends take the way that merges
+    /// runtime receivers in, which checks them; runtime receivers are
+    /// stopped through their [`Connection`](crate::Connection).
+    ///
+    /// ```
+    /// use signals::{receiver, signal};
+    ///
+    /// #[signal]
+    /// pub fn batch_done(batch: u32);
+    ///
+    /// #[receiver(signal = batch_done)]
+    /// fn upload_metrics(batch: u32) {}
+    ///
+    /// let signal = signals::lookup("batch_done")?;
+    /// assert_eq!(signal.disable("upload_metrics")?, 1);
+    /// batch_done.send(1); // upload_metrics is not called
+    /// assert!(batch_done.receivers()[0].is_disabled());
+    /// let unknown = signal.disable("upload_metric").unwrap_err();
+    /// assert_eq!(unknown.did_you_mean(), Some(batch_done.receivers()[0].path().as_str()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A name that matches no static receiver of the signal, with the
+    /// nearest.
+    pub fn disable(&self, name: &str) -> Result<usize, UnknownReceiver> {
+        let tables = (self.tables)();
+        let found = tables.set_enabled(name, false)?;
+        crate::connections::set_static_options(self.list);
+        Ok(found)
+    }
+
+    /// Calls again the static receivers named `name`, disabled before.
+    ///
+    /// # Errors
+    ///
+    /// A name that matches no static receiver of the signal.
+    pub fn enable(&self, name: &str) -> Result<usize, UnknownReceiver> {
+        (self.tables)().set_enabled(name, true)
+    }
+
+    /// Enables exactly the static receivers named in `names`, and disables
+    /// the others (NiftyNet's choice of handlers, for static receivers).
+    /// Nothing changes if a name is unknown.
+    ///
+    /// # Errors
+    ///
+    /// The first name that matches no static receiver.
+    pub fn enable_only<N: AsRef<str>>(
+        &self,
+        names: impl IntoIterator<Item = N>,
+    ) -> Result<(), UnknownReceiver> {
+        (self.tables)().enable_only(names)?;
+        crate::connections::set_static_options(self.list);
+        Ok(())
+    }
+
     /// Mutes the signal while the returned guard lives.
     pub fn mute(&self) -> Muted {
         crate::connections::mute(self.list)
@@ -129,6 +193,10 @@ impl RegisteredSignal {
     pub fn disconnect_all(&self) -> usize {
         crate::connections::disconnect_all(self.list)
     }
+}
+
+fn tables_of<S: Signal>() -> &'static Rest {
+    S::__dispatch().rest()
 }
 
 fn receivers_of<S: Signal>() -> Vec<ReceiverInfo> {

@@ -108,6 +108,9 @@ fn write_receiver(f: &mut fmt::Formatter<'_>, receiver: &ReceiverInfo) -> fmt::R
     if receiver.is_exhausted() {
         details.push("exhausted".to_owned());
     }
+    if receiver.is_disabled() {
+        details.push("disabled".to_owned());
+    }
     if !details.is_empty() {
         write!(f, " {}", details.join(", "))?;
     }
