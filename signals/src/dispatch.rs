@@ -209,13 +209,7 @@ impl<S: Signal> Dispatch<S> {
         Self {
             unfiltered: unfiltered.into_boxed_slice(),
             with_optional: with_optional.into_boxed_slice(),
-            rest: Rest {
-                infos: in_order(&infos, &order),
-                unfiltered_priorities,
-                unfiltered_receivers,
-                calls: (0..order.len()).map(|_| AtomicU64::new(0)).collect(),
-                enabled: (0..order.len()).map(|_| AtomicBool::new(true)).collect(),
-            },
+            rest: Rest::new(&infos, &order, unfiltered_priorities, unfiltered_receivers),
             any_sender: if any_sender {
                 Some(plain.into_boxed_slice())
             } else {
@@ -286,6 +280,24 @@ impl<S: Signal> Dispatch<S> {
 }
 
 impl Rest {
+    /// The shared part of a signal's tables, built outside the generic
+    /// code: the descriptions in call `order`, and a counter and an enabled
+    /// flag per receiver.
+    fn new(
+        infos: &[&ReceiverInfo],
+        order: &[usize],
+        unfiltered_priorities: Vec<i32>,
+        unfiltered_receivers: Vec<u32>,
+    ) -> Self {
+        Self {
+            infos: in_order(infos, order),
+            unfiltered_priorities,
+            unfiltered_receivers,
+            calls: (0..order.len()).map(|_| AtomicU64::new(0)).collect(),
+            enabled: (0..order.len()).map(|_| AtomicBool::new(true)).collect(),
+        }
+    }
+
     /// Enables or disables the static receivers named `name` (a name, or
     /// the end of a path at a `::`); returns how many there were.
     pub(crate) fn set_enabled(&self, name: &str, on: bool) -> Result<usize, UnknownReceiver> {
