@@ -53,16 +53,10 @@ fn connection(receiving: &ReceivingMethod, this: &Ident, type_name: &str) -> Tok
     let name = &method.sig.ident;
     let label = format!("{type_name}::{name}");
     let policy = &options.policy;
-    let every = policy.every.as_ref().map_or(1, |(value, _)| *value);
-    let max_calls = policy.max_calls.as_ref().map_or(0, |(value, _)| *value);
-    let repeat = policy.repeat.as_ref().map_or(1, |(value, _)| *value);
-    let (every, repeat) = (
-        u32::try_from(every).unwrap_or(u32::MAX),
-        u32::try_from(repeat).unwrap_or(u32::MAX),
-    );
-    let hidden = policy.hidden.is_some();
     let priority = options.priority;
-    let repeated = (repeat > 1).then(|| quote!(.__repeated()));
+    // The predicate is given to `connect_when`, which names it.
+    let policy_value = policy.policy(krate, &quote!(::core::option::Option::None));
+    let repeated = policy.repeats().then(|| quote!(.__repeated()));
     let parameters = method
         .sig
         .inputs
@@ -107,7 +101,7 @@ fn connection(receiving: &ReceivingMethod, this: &Ident, type_name: &str) -> Tok
             let #options_name = #krate::ConnectOptions::__for_handler(
                 #priority,
                 #label,
-                #krate::Policy::new(#every, #max_calls, #repeat, ::core::option::Option::None, #hidden),
+                #policy_value,
             )#repeated;
             #call
         }

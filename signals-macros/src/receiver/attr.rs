@@ -40,6 +40,25 @@ impl PolicyOptions {
             .or_else(|| self.hidden.as_ref().map(Ident::span))
     }
 
+    /// Whether `repeat` calls the receiver more than once per send.
+    pub fn repeats(&self) -> bool {
+        self.repeat.as_ref().is_some_and(|(count, _)| *count > 1)
+    }
+
+    /// `Policy::new(every, max_calls, repeat, when, hidden)`, the values
+    /// checked; `when` is the predicate's name, or `None`.
+    pub fn policy(&self, krate: &Path, when: &TokenStream) -> TokenStream {
+        let count = |option: &Option<(u64, LitInt)>, default: u64| {
+            option.as_ref().map_or(default, |(value, _)| *value)
+        };
+        // Checked at parse time to fit: `u32::MAX` is never reached.
+        let every = u32::try_from(count(&self.every, 1)).unwrap_or(u32::MAX);
+        let repeat = u32::try_from(count(&self.repeat, 1)).unwrap_or(u32::MAX);
+        let max_calls = count(&self.max_calls, 0);
+        let hidden = self.hidden.is_some();
+        quote::quote!(#krate::Policy::new(#every, #max_calls, #repeat, #when, #hidden))
+    }
+
     pub fn is_set(&self) -> bool {
         self.every.is_some()
             || self.when.is_some()

@@ -228,14 +228,6 @@ fn policy_wrapper(
     let ident = &sig.ident;
     let policy = &options.policy;
     let wrapper = Ident::new("__policed", Span::mixed_site());
-    let every = policy.every.as_ref().map_or(1, |(value, _)| *value);
-    let max_calls = policy.max_calls.as_ref().map_or(0, |(value, _)| *value);
-    let repeat = policy.repeat.as_ref().map_or(1, |(value, _)| *value);
-    let (every, repeat) = (
-        u32::try_from(every).unwrap_or(u32::MAX),
-        u32::try_from(repeat).unwrap_or(u32::MAX),
-    );
-    let hidden = policy.hidden.is_some();
     let when_name = policy.when.as_ref().map_or_else(
         || quote!(::core::option::Option::None),
         |when| {
@@ -301,9 +293,10 @@ fn policy_wrapper(
             }
         },
     };
+    let policy_value = policy.policy(krate, &when_name);
     let items = quote! {
         const __POLICY_VALUE: #krate::Policy =
-            #krate::Policy::new(#every, #max_calls, #repeat, #when_name, #hidden);
+            #policy_value;
         static __POLICY: #krate::__private::PolicyState =
             #krate::__private::PolicyState::new(__POLICY_VALUE);
 
