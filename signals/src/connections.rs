@@ -11,10 +11,11 @@ use std::sync::{Arc, OnceLock};
 use crate::connection::Connection;
 use crate::dispatch::{Dispatch, StaticSlots};
 use crate::emission::{Emission, emit_merged, emit_muted_or_counted, emit_static};
+use crate::error_hook::ErrorHook;
 use crate::list::{Callback, Shared, Target};
 use crate::muted::Muted;
 use crate::signature::Signature;
-use crate::{Calls, ConnectOptions, ReceiverInfo, Signal};
+use crate::{Calls, ConnectOptions, ReceiverError, ReceiverInfo, Signal};
 
 /// The runtime half of a signal.
 #[doc(hidden)]
@@ -41,6 +42,25 @@ impl<S: Signature> Connections<S> {
 
     fn shared(&self) -> &Arc<Shared> {
         shared(&self.shared)
+    }
+
+    /// The runtime list, if it was created.
+    pub(crate) fn existing(&self) -> Option<&Shared> {
+        self.shared.0.get().map(|shared| &**shared)
+    }
+
+    /// Shows every receiver failure of this signal's robust sends to
+    /// `hook`, before the process-wide hook; returns the previous one.
+    pub fn set_error_hook(
+        &self,
+        hook: impl Fn(&ReceiverError<&dyn fmt::Debug>) + Send + Sync + 'static,
+    ) -> Option<Arc<ErrorHook>> {
+        set_error_hook(&self.shared, Some(Arc::new(hook)))
+    }
+
+    /// Removes this signal's error hook, and returns it.
+    pub fn clear_error_hook(&self) -> Option<Arc<ErrorHook>> {
+        set_error_hook(&self.shared, None)
     }
 
     /// The runtime list, for the registry.
@@ -200,6 +220,14 @@ fn runtime_receivers(list: &List) -> Vec<ReceiverInfo> {
 
 pub(crate) fn set_static_options(list: &List) {
     shared(list).set_static_options();
+}
+
+pub(crate) fn set_error_hook(list: &List, hook: Option<Arc<ErrorHook>>) -> Option<Arc<ErrorHook>> {
+    match (hook, list.0.get()) {
+        // Removing a hook leaves no list to create.
+        (None, None) => None,
+        (hook, _) => shared(list).error_hook().set(hook),
+    }
 }
 
 pub(crate) fn set_counting(list: &List, on: bool) {

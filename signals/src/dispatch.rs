@@ -534,7 +534,6 @@ impl<'a, S: Signature, O: ?Sized + 'static> StaticSlots<'a, S, O> {
     }
 
     /// The descriptions of the signal's receivers, by index.
-    #[cfg(feature = "tracing")]
     pub(crate) fn infos(&self) -> &'a [ReceiverInfo] {
         match *self {
             Self::Unfiltered { rest, .. }

@@ -4,8 +4,9 @@
 use core::iter::Peekable;
 use core::sync::atomic::Ordering::Relaxed;
 
+use crate::ReceiverInfo;
 use crate::dispatch::{Slot, StaticSlots};
-use crate::list::{Pinned, Shared, Target};
+use crate::list::{Item, Pinned, Shared, Target};
 use crate::signature::Signature;
 
 impl<S: Signature, O: ?Sized + 'static> Target<'_, S, O> {
@@ -168,8 +169,7 @@ enum Cursor<'a, S: Signature, O: ?Sized + 'static> {
         /// `statics` hides it.
         enabled: Option<&'a [core::sync::atomic::AtomicBool]>,
         /// The static receivers' descriptions, which `statics` hides.
-        #[cfg(feature = "tracing")]
-        infos: &'a [crate::ReceiverInfo],
+        infos: &'a [ReceiverInfo],
     },
     /// Both, merged by priority, each call counted.
     Counted {
@@ -177,6 +177,21 @@ enum Cursor<'a, S: Signature, O: ?Sized + 'static> {
         pinned: Pinned<'a, S>,
         next_runtime: usize,
     },
+}
+
+/// What [`Call::receiver`] is when the description was not asked for: a
+/// send that does not report failures never reads it.
+static UNDESCRIBED: ReceiverInfo = ReceiverInfo::new("", "", "", None, 0, "", 0);
+
+/// One receiver to call, as a send that reports failures sees it.
+pub(crate) struct Call<'e, S: Signature, O: ?Sized + 'static> {
+    pub(crate) target: Target<'e, S, O>,
+    /// The receiver's description; [`UNDESCRIBED`] unless it was asked
+    /// for.
+    pub(crate) receiver: &'e ReceiverInfo,
+    /// How many times to call it: its `repeat`, for a runtime receiver of
+    /// a signal that returns nothing (a static one repeats itself).
+    pub(crate) times: u32,
 }
 
 impl<'a, S: Signature, O: ?Sized + 'static> Emission<'a, S, O> {
@@ -194,7 +209,6 @@ impl<'a, S: Signature, O: ?Sized + 'static> Emission<'a, S, O> {
                 }
             }
             Some(shared) if shared.is_active() => Cursor::Merged {
-                #[cfg(feature = "tracing")]
                 infos: statics.infos(),
                 enabled: (!shared.is_plain()).then(|| statics.enabled()),
                 statics: statics.peekable(),
@@ -208,35 +222,33 @@ impl<'a, S: Signature, O: ?Sized + 'static> Emission<'a, S, O> {
 
     /// The next receiver to call, if any.
     #[inline]
-    // Without `tracing`, the descriptions and indices are not read.
-    #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
     pub fn next_target(&mut self) -> Option<Target<'_, S, O>> {
-        #[cfg(feature = "tracing")]
-        let trace_static = |infos: &[crate::ReceiverInfo], receiver: u32| {
-            if let Some(info) = infos.get(receiver as usize) {
-                crate::trace::call(info);
-            }
-        };
+        self.next_call::<false>().map(|call| call.target)
+    }
+
+    /// The next receiver to call, with its description and its `repeat`.
+    pub(crate) fn next_described(&mut self) -> Option<Call<'_, S, O>> {
+        self.next_call::<true>()
+    }
+
+    /// The next receiver to call; with `DESCRIBE`, or to trace it, with its
+    /// description and its `repeat` (otherwise `None` and 1).
+    #[inline]
+    fn next_call<const DESCRIBE: bool>(&mut self) -> Option<Call<'_, S, O>> {
+        let describe = DESCRIBE || cfg!(feature = "tracing");
         let (statics, pinned, next_runtime, infos, enabled) = match &mut self.cursor {
-            #[cfg(not(feature = "tracing"))]
-            Cursor::Statics(statics) => return statics.next_slot().map(Target::from_slot),
-            #[cfg(feature = "tracing")]
+            Cursor::Statics(statics) if !describe => {
+                return statics.next_slot().map(|slot| Call {
+                    target: Target::from_slot(slot),
+                    receiver: &UNDESCRIBED,
+                    times: 1,
+                });
+            }
             Cursor::Statics(statics) => {
                 let infos = statics.infos();
                 let (_, slot, receiver) = statics.next()?;
-                if let Some(info) = infos.get(receiver as usize) {
-                    crate::trace::call(info);
-                }
-                return Some(Target::from_slot(slot));
+                return Some(static_call(slot, describe_static(infos, receiver)));
             }
-            #[cfg(not(feature = "tracing"))]
-            Cursor::Merged {
-                statics,
-                pinned,
-                next_runtime,
-                enabled,
-            } => (statics, &*pinned, next_runtime, (), *enabled),
-            #[cfg(feature = "tracing")]
             Cursor::Merged {
                 statics,
                 pinned,
@@ -248,7 +260,7 @@ impl<'a, S: Signature, O: ?Sized + 'static> Emission<'a, S, O> {
                 statics,
                 pinned,
                 next_runtime,
-            } => return next_counted(statics, pinned, next_runtime),
+            } => return next_counted::<S, O, DESCRIBE>(statics, pinned, next_runtime),
         };
         let disabled = |receiver: u32| {
             enabled.is_some_and(|enabled| {
@@ -257,6 +269,13 @@ impl<'a, S: Signature, O: ?Sized + 'static> Emission<'a, S, O> {
                     .is_some_and(|enabled| !enabled.load(Relaxed))
             })
         };
+        let described = |receiver: u32| {
+            if describe {
+                describe_static(infos, receiver)
+            } else {
+                &UNDESCRIBED
+            }
+        };
         loop {
             let Some(item) = pinned.items().get(*next_runtime) else {
                 // No runtime receiver left: the static ones.
@@ -264,9 +283,7 @@ impl<'a, S: Signature, O: ?Sized + 'static> Emission<'a, S, O> {
                 if disabled(receiver) {
                     continue;
                 }
-                #[cfg(feature = "tracing")]
-                trace_static(infos, receiver);
-                return Some(Target::from_slot(slot));
+                return Some(static_call(slot, described(receiver)));
             };
             // Equal priority: static receivers first.
             if let Some((_, slot, receiver)) =
@@ -275,15 +292,11 @@ impl<'a, S: Signature, O: ?Sized + 'static> Emission<'a, S, O> {
                 if disabled(receiver) {
                     continue;
                 }
-                #[cfg(feature = "tracing")]
-                trace_static(infos, receiver);
-                return Some(Target::from_slot(slot));
+                return Some(static_call(slot, described(receiver)));
             }
             *next_runtime += 1;
             if let Some(target) = pinned.target::<O>(item) {
-                #[cfg(feature = "tracing")]
-                crate::trace::call(item.entry().info());
-                return Some(target);
+                return Some(runtime_call::<S, O, DESCRIBE>(item, target));
             }
         }
     }
@@ -302,13 +315,63 @@ impl<'a, S: Signature, O: ?Sized + 'static> Emission<'a, S, O> {
     }
 }
 
+/// The description of the static receiver at `receiver`, traced when the
+/// `tracing` feature is on. `Dispatch` describes every receiver its tables
+/// index.
+#[inline]
+fn describe_static(infos: &[ReceiverInfo], receiver: u32) -> &ReceiverInfo {
+    let info = &infos[receiver as usize];
+    #[cfg(feature = "tracing")]
+    crate::trace::call(info);
+    info
+}
+
+#[inline]
+fn static_call<S: Signature, O: ?Sized + 'static>(
+    slot: Slot<S, O>,
+    receiver: &ReceiverInfo,
+) -> Call<'_, S, O> {
+    Call {
+        target: Target::from_slot(slot),
+        receiver,
+        times: 1,
+    }
+}
+
+/// The call of the runtime receiver `item`, whose target is `target`.
+#[inline]
+fn runtime_call<'e, S: Signature, O: ?Sized + 'static, const DESCRIBE: bool>(
+    item: &'e Item<S>,
+    target: Target<'e, S, O>,
+) -> Call<'e, S, O> {
+    #[cfg(feature = "tracing")]
+    crate::trace::call(item.entry().info());
+    if !DESCRIBE {
+        return Call {
+            target,
+            receiver: &UNDESCRIBED,
+            times: 1,
+        };
+    }
+    let entry = item.entry();
+    Call {
+        target,
+        receiver: entry.info(),
+        // A receiver with a `when` is repeated by the generated code.
+        times: match target {
+            Target::RuntimeWhen(..) => 1,
+            _ => entry.repeat(),
+        },
+    }
+}
+
 /// The next receiver of a counted emission, its call counted.
-#[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
-fn next_counted<'p, S: Signature, O: ?Sized + 'static>(
-    statics: &mut StaticSlots<'_, S, O>,
+fn next_counted<'p, 's: 'p, S: Signature, O: ?Sized + 'static, const DESCRIBE: bool>(
+    statics: &mut StaticSlots<'s, S, O>,
     pinned: &'p Pinned<'_, S>,
     next_runtime: &mut usize,
-) -> Option<Target<'p, S, O>> {
+) -> Option<Call<'p, S, O>> {
+    let describe = DESCRIBE || cfg!(feature = "tracing");
     loop {
         let item = pinned.items().get(*next_runtime);
         let static_first = match (statics.peek_priority(), item) {
@@ -318,23 +381,23 @@ fn next_counted<'p, S: Signature, O: ?Sized + 'static>(
             (None, Some(_)) => false,
         };
         if static_first {
+            let infos = statics.infos();
             let (_, slot, receiver, enabled) = statics.next_counted()?;
             if !enabled {
                 continue;
             }
-            #[cfg(feature = "tracing")]
-            if let Some(info) = statics.infos().get(receiver as usize) {
-                crate::trace::call(info);
-            }
-            return Some(Target::from_slot(slot));
+            let described = if describe {
+                describe_static(infos, receiver)
+            } else {
+                &UNDESCRIBED
+            };
+            return Some(static_call(slot, described));
         }
         let item = item?;
         *next_runtime += 1;
         if let Some(target) = pinned.target::<O>(item) {
             item.entry().count_call();
-            #[cfg(feature = "tracing")]
-            crate::trace::call(item.entry().info());
-            return Some(target);
+            return Some(runtime_call::<S, O, DESCRIBE>(item, target));
         }
     }
 }

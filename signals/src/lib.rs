@@ -284,6 +284,69 @@
 //! A return type cannot borrow from the arguments (`-> &str` is refused);
 //! return owned values or `'static` references.
 //!
+//! # Failing receivers
+//!
+//! `send` lets a receiver's panic unwind into the sender, like any function
+//! call: the receivers after it are not called, and the signal stays usable.
+//! Django's `send_robust` is here too, for every signal:
+//!
+//! - **`send_robust`** (and `send_from_robust`) calls every receiver
+//!   whatever happens. A panic is caught, rendered as text, and reported as
+//!   a [`ReceiverError`] that names the signal and the receiver; the next
+//!   receiver is called. A signal whose receivers return nothing returns the
+//!   failures alone (empty when all went well); one that returns values
+//!   returns a `Result` for each receiver, in call order. A receiver that a
+//!   policy skips gives no result.
+//! - **For receivers that return a `Result<T, E>`**, an `Err` is that
+//!   receiver's failure too: `send_robust` returns
+//!   `Vec<Result<T, ReceiverError<E>>>`. **`try_send`** (and
+//!   `try_send_from`) calls the receivers in order until one returns an
+//!   `Err`, and returns it with the receiver's name; the receivers after it
+//!   are not called. A panic propagates there, as in `send`. A `Result`
+//!   alias such as `io::Result<T>` counts, as does any output type named
+//!   `Result` (the macro sees the name, not the type: an alias of another
+//!   name is a plain value).
+//! - **Error hooks** see every failure of a robust send, so that none is
+//!   lost even where the results are dropped: a signal's own
+//!   (`set_error_hook` on the signal, or on its [`RegisteredSignal`]), then
+//!   the process-wide one ([`set_error_hook`](fn@set_error_hook)).
+//!
+//! ```
+//! use signals::{receiver, signal};
+//!
+//! #[derive(Debug)]
+//! pub struct Declined(&'static str);
+//!
+//! #[signal]
+//! pub fn charge(cents: u64) -> Result<u64, Declined>;
+//!
+//! #[receiver(signal = charge, priority = 1)]
+//! fn card(cents: u64) -> Result<u64, Declined> {
+//!     if cents > 10_000 { Err(Declined("over the limit")) } else { Ok(cents) }
+//! }
+//!
+//! #[receiver(signal = charge)]
+//! fn ledger(cents: u64) -> Result<u64, Declined> {
+//!     Ok(cents)
+//! }
+//!
+//! let error = charge.try_send(20_000).unwrap_err();
+//! assert_eq!(error.receiver().name(), "card");
+//! assert!(charge.try_send(500).is_ok());
+//!
+//! // Every receiver runs; the card's refusal is reported among the results.
+//! let results = charge.send_robust(20_000);
+//! assert!(results[0].is_err() && results[1].is_ok());
+//! ```
+//!
+//! **Unwind safety.** A robust send catches panics with
+//! [`catch_unwind`](std::panic::catch_unwind), asserting the receivers
+//! unwind-safe on their behalf: a receiver that panics halfway through
+//! changing shared state leaves it as it was when the panic struck, and the
+//! receivers after it see it so. The signal itself is never left
+//! inconsistent. Panics that abort (`panic = "abort"`) cannot be caught, by
+//! this or anything else.
+//!
 //! # Policies
 //!
 //! AMLTK's handler policies, on a static receiver: `every = n`, `when =
@@ -766,7 +829,8 @@
 //!   disconnected from any signal until it returns.
 //! - **Panics.** A receiver that panics unwinds into the sender, like any
 //!   function call; the receivers after it are not called. Nothing is locked
-//!   or poisoned: the signal stays fully usable.
+//!   or poisoned: the signal stays fully usable. `send_robust` calls them
+//!   anyway (see [failing receivers](#failing-receivers)).
 //!
 //! Static tables are built on a signal's first use, once, whichever thread
 //! gets there first (a [`std::sync::OnceLock`]).
@@ -862,6 +926,8 @@ mod connection;
 mod connections;
 mod dispatch;
 mod emission;
+mod error_hook;
+mod failure;
 mod handler;
 mod list;
 mod muted;
@@ -871,6 +937,7 @@ mod policy;
 mod reader;
 mod receiver_info;
 mod registry;
+mod robust;
 mod sender;
 mod signal;
 mod signature;
@@ -886,6 +953,8 @@ pub mod __private;
 
 pub use connection::{Connection, ConnectionBlock, ScopedConnection};
 pub use dispatch::UnknownReceiver;
+pub use error_hook::{ErrorHook, clear_error_hook, set_error_hook};
+pub use failure::{Failure, ReceiverError};
 pub use handler::{Handler, Installed};
 pub use muted::Muted;
 pub use named::{HandlerSet, InstalledHandlers, UnknownHandler};

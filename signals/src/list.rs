@@ -22,6 +22,7 @@ use std::sync::{Arc, OnceLock, PoisonError, Weak};
 use crate::__private::NoSender;
 use crate::ReceiverInfo;
 use crate::connection::{BlockCount, Connection, Link};
+use crate::error_hook::ErrorHookSlot;
 use crate::muted::{Mute, Muted};
 use crate::options::Settings;
 use crate::policy::PolicyState;
@@ -47,6 +48,8 @@ pub(crate) struct Shared {
     /// connect. Everything else is compiled once for all signals, and a list
     /// made to be muted needs no knowledge of its signal at all.
     snapshots: OnceLock<&'static SnapshotKind>,
+    /// What this signal's robust sends show each receiver failure to.
+    error_hook: ErrorHookSlot,
 }
 
 /// What a send reads, on a cache line of its own: away from the `Arc`'s
@@ -426,7 +429,13 @@ impl Shared {
             sends: AtomicU64::new(0),
             counted: AtomicBool::new(false),
             snapshots: OnceLock::new(),
+            error_hook: ErrorHookSlot::new(),
         }
+    }
+
+    /// The error hook of this signal.
+    pub(crate) fn error_hook(&self) -> &ErrorHookSlot {
+        &self.error_hook
     }
 
     /// Whether a send must look beyond the static receivers.
@@ -806,7 +815,6 @@ fn entry_target<S: Signature, O: ?Sized + 'static>(
 
 impl<C: ?Sized> Entry<C> {
     /// The receiver's description.
-    #[cfg(feature = "tracing")]
     pub(crate) fn info(&self) -> &ReceiverInfo {
         &self.header.info
     }
@@ -817,7 +825,7 @@ impl<C: ?Sized> Entry<C> {
     }
 
     /// How many times each admitted send calls it.
-    fn repeat(&self) -> u32 {
+    pub(crate) fn repeat(&self) -> u32 {
         self.header.policy.as_ref().map_or(1, PolicyState::repeat)
     }
 }

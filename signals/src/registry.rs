@@ -193,6 +193,22 @@ impl RegisteredSignal {
     pub fn disconnect_all(&self) -> usize {
         crate::connections::disconnect_all(self.list)
     }
+
+    /// Shows every receiver failure of this signal's robust sends to
+    /// `hook`, like the signal's own `set_error_hook`: from configuration,
+    /// by name. Returns the previous hook.
+    pub fn set_error_hook(
+        &self,
+        hook: impl Fn(&crate::ReceiverError<&dyn fmt::Debug>) + Send + Sync + 'static,
+    ) -> Option<std::sync::Arc<crate::ErrorHook>> {
+        crate::connections::set_error_hook(self.list, Some(std::sync::Arc::new(hook)))
+    }
+
+    /// Removes this signal's error hook, and returns it.
+    #[allow(clippy::must_use_candidate)] // called for its effect
+    pub fn clear_error_hook(&self) -> Option<std::sync::Arc<crate::ErrorHook>> {
+        crate::connections::set_error_hook(self.list, None)
+    }
 }
 
 fn tables_of<S: Signal>() -> &'static Rest {

@@ -451,12 +451,14 @@ fn methods(parts: &Parts) -> TokenStream {
         None => unit_send(parts, &sources),
         Some(output) => returning_send(parts, &sources, output),
     };
+    let robust = robust_send(parts, &sources);
     let connect = connect_methods(parts, &sources);
     let connect_weak = weak_connect_methods(parts, &sources);
     let manage = manage_methods(parts, &sources);
     quote! {
         impl #impl_generics #self_type #where_clause {
             #send
+            #robust
             #connect
             #connect_weak
             #manage
@@ -675,6 +677,187 @@ fn returning_send(parts: &Parts, sources: &Sources, output: &Type) -> TokenStrea
     }
 }
 
+/// `send_robust` and `send_from_robust`, which call every receiver whatever
+/// happens; and for receivers that return a `Result`, `try_send` and
+/// `try_send_from`, which stop at the first `Err`.
+fn robust_send(parts: &Parts, sources: &Sources) -> TokenStream {
+    let Parts {
+        krate,
+        signal,
+        names,
+        types,
+        sender_arg,
+        ..
+    } = parts;
+    let Sources {
+        connections,
+        statics,
+        statics_from,
+        ..
+    } = sources;
+    let ident = signal.ident;
+    let lifetimes = &signal.lifetimes;
+    let private = quote!(#krate::__private);
+    let error = quote!(#krate::ReceiverError);
+    let sender_param = quote!(#sender_arg: &(impl ::core::any::Any + ?::core::marker::Sized));
+    let robust_doc = format!(
+        "Like [`send`](Self::send), but calls every receiver of [`{ident}`](Self) whatever \
+         happens: a receiver's panic is caught and reported, and the next receiver is called. \
+         Every failure is also shown to the error hooks (see [`set_error_hook`](Self::set_error_hook))."
+    );
+    let robust_from_doc = "Like [`send_from`](Self::send_from), calling every receiver whatever \
+         happens, as [`send_robust`](Self::send_robust) does.";
+    let must_use = "the failures of the receivers are returned, not propagated";
+    let Some(output) = signal.output else {
+        let (call, call_from) = call_targets(parts, false);
+        return quote! {
+            #[doc = #robust_doc]
+            #[doc = ""]
+            #[doc = "Returns the failures, in call order: empty if every receiver returned."]
+            #[must_use = #must_use]
+            pub fn send_robust<#(#lifetimes),*>(&self, #(#names: #types),*) -> ::std::vec::Vec<#error> {
+                #connections.send_robust_unit::<#private::NoSender>(#statics, #call)
+            }
+
+            #[doc = #robust_from_doc]
+            #[must_use = #must_use]
+            pub fn send_from_robust<#(#lifetimes),*>(&self, #sender_param, #(#names: #types),*) -> ::std::vec::Vec<#error> {
+                #connections.send_robust_unit(#statics_from, #call_from)
+            }
+        };
+    };
+    let (call, call_from) = call_targets(parts, true);
+    let (value, error, split, results_doc, try_send) = match result_parts(krate, output) {
+        Some((value, failure)) => (
+            value,
+            quote!(#error<#failure>),
+            quote!(#private::fallible::<#output>),
+            "Returns each receiver's `Ok` value or failure, in call order: a receiver that \
+             returned an `Err` failed too.",
+            try_send_methods(parts, sources),
+        ),
+        None => (
+            output.to_token_stream(),
+            error,
+            quote!(#private::infallible::<#output>),
+            "Returns each receiver's result or failure, in call order.",
+            quote!(),
+        ),
+    };
+    quote! {
+        #[doc = #robust_doc]
+        #[doc = ""]
+        #[doc = #results_doc]
+        #[must_use = #must_use]
+        pub fn send_robust<#(#lifetimes),*>(
+            &self,
+            #(#names: #types),*
+        ) -> ::std::vec::Vec<::core::result::Result<#value, #error>> {
+            #connections.send_robust::<#private::NoSender, _, _, _>(#statics, #call, #split)
+        }
+
+        #[doc = #robust_from_doc]
+        #[must_use = #must_use]
+        pub fn send_from_robust<#(#lifetimes),*>(
+            &self,
+            #sender_param,
+            #(#names: #types),*
+        ) -> ::std::vec::Vec<::core::result::Result<#value, #error>> {
+            #connections.send_robust(#statics_from, #call_from, #split)
+        }
+
+        #try_send
+    }
+}
+
+/// `try_send` and `try_send_from`, for a signal whose receivers return a
+/// `Result`.
+fn try_send_methods(parts: &Parts, sources: &Sources) -> TokenStream {
+    let Parts {
+        krate,
+        signal,
+        names,
+        types,
+        sender_arg,
+        ..
+    } = parts;
+    let Sources {
+        connections,
+        statics,
+        statics_from,
+        ..
+    } = sources;
+    let Some(output) = signal.output else {
+        return quote!();
+    };
+    let Some((value, failure)) = result_parts(krate, output) else {
+        return quote!();
+    };
+    let ident = signal.ident;
+    let lifetimes = &signal.lifetimes;
+    let private = quote!(#krate::__private);
+    let error = quote!(#krate::ReceiverError<#failure>);
+    let split = quote!(#private::fallible::<#output>);
+    let (call, call_from) = call_targets(parts, true);
+    let try_doc = format!(
+        "Calls the receivers of [`{ident}`](Self) in call order, like [`send`](Self::send), until \
+         one returns an `Err`: returns that error, with the receiver that returned it, and calls \
+         no further receiver. Otherwise returns every `Ok` value, in call order. A panic \
+         propagates, as in `send`."
+    );
+    let try_from_doc = "Like [`try_send`](Self::try_send), for a send from `sender`, as \
+         [`send_from`](Self::send_from) makes.";
+    quote! {
+        #[doc = #try_doc]
+        pub fn try_send<#(#lifetimes),*>(
+            &self,
+            #(#names: #types),*
+        ) -> ::core::result::Result<::std::vec::Vec<#value>, #error> {
+            #connections.try_send::<#private::NoSender, _, _, _>(#statics, #call, #split)
+        }
+
+        #[doc = #try_from_doc]
+        pub fn try_send_from<#(#lifetimes),*>(
+            &self,
+            #sender_arg: &(impl ::core::any::Any + ?::core::marker::Sized),
+            #(#names: #types),*
+        ) -> ::core::result::Result<::std::vec::Vec<#value>, #error> {
+            #connections.try_send(#statics_from, #call_from, #split)
+        }
+    }
+}
+
+/// The value and error types of a `Result` output, spelled as written for
+/// `Result<T, E>`, through `Fallible` for an alias such as `io::Result<T>`;
+/// `None` for any other output.
+fn result_parts(krate: &syn::Path, output: &Type) -> Option<(TokenStream, TokenStream)> {
+    let Type::Path(path) = output else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != "Result" {
+        return None;
+    }
+    if let syn::PathArguments::AngleBracketed(arguments) = &last.arguments {
+        let types: Vec<&Type> = arguments
+            .args
+            .iter()
+            .filter_map(|argument| match argument {
+                syn::GenericArgument::Type(ty) => Some(ty),
+                _ => None,
+            })
+            .collect();
+        if let [value, error] = types[..] {
+            return Some((value.to_token_stream(), error.to_token_stream()));
+        }
+    }
+    let fallible = quote!(#krate::__private::Fallible);
+    Some((
+        quote!(<#output as #fallible>::Value),
+        quote!(<#output as #fallible>::Error),
+    ))
+}
+
 /// `connect` and its variants: a sender filter, a weak target, options.
 fn connect_methods(parts: &Parts, sources: &Sources) -> TokenStream {
     let Parts {
@@ -871,6 +1054,14 @@ fn manage_methods(parts: &Parts, sources: &Sources) -> TokenStream {
     );
     let key = local("key");
     let on = local("on");
+    let hook = local("hook");
+    let hook_doc = format!(
+        "Shows every receiver failure of this signal's robust sends (`send_robust`, and the \
+         `Err` at which `try_send` stops) to `hook`, before the process-wide hook of \
+         [`set_error_hook`](fn@{krate}::set_error_hook). Replaces this signal's previous hook, \
+         and returns it.",
+        krate = tokens_to_string(krate.to_token_stream()),
+    );
     let name = ident.to_string();
     quote! {
         /// Disconnects the receiver connected with the unique `key`; returns
@@ -910,6 +1101,20 @@ fn manage_methods(parts: &Parts, sources: &Sources) -> TokenStream {
         #[must_use]
         pub fn sends(&self) -> ::core::option::Option<u64> {
             #connections.sends()
+        }
+
+        #[doc = #hook_doc]
+        pub fn set_error_hook(
+            &self,
+            #hook: impl ::core::ops::Fn(&#krate::ReceiverError<&dyn ::core::fmt::Debug>)
+                + ::core::marker::Send + ::core::marker::Sync + 'static,
+        ) -> ::core::option::Option<#krate::__private::Arc<#krate::ErrorHook>> {
+            #connections.set_error_hook(#hook)
+        }
+
+        /// Removes this signal's error hook, and returns it.
+        pub fn clear_error_hook(&self) -> ::core::option::Option<#krate::__private::Arc<#krate::ErrorHook>> {
+            #connections.clear_error_hook()
         }
 
         /// The signal and its receivers, to print with `{}`.
