@@ -27,6 +27,10 @@ mod user {
     pub struct Pointer(pub u32);
     pub struct Function(pub u32);
     pub struct AnySender(pub u32);
+    pub struct F(pub u32);
+    pub struct Step(pub u32);
+    pub struct Filler(pub u32);
+    pub struct BoxFuture(pub u32);
 
     // Modules named like the crates the expansions reach.
     pub mod core {}
@@ -83,6 +87,27 @@ mod user {
         any: &AnySender,
     ) -> u32 {
         receiver.0 + pointer.0 + function.0 + any.0
+    }
+
+    // The names of async sends: the step helper's parameter, the slot.
+    #[signal]
+    pub async fn awaited(f: &F, step: &Step, filler: &Filler) -> u32;
+
+    #[receiver(signal = awaited)]
+    async fn awaited_receiver(f: &F, step: &Step, filler: &Filler) -> u32 {
+        f.0 + step.0 + filler.0
+    }
+
+    #[test]
+    fn async_signals_work_next_to_the_users_names() {
+        let _runtime = awaited.connect(|f: &F, _: &Step, _: &Filler| f.0);
+        let _boxed = awaited.connect_async(|_: &F, step: &Step, _: &Filler| {
+            let step = step.0;
+            ::std::boxed::Box::pin(async move { step })
+        });
+        let sent = futures_executor::block_on(awaited.send(&F(1), &Step(2), &Filler(3)));
+        assert_eq!(sent, [6, 1, 2]);
+        let _ = BoxFuture(0);
     }
 
     #[test]

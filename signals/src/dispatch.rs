@@ -87,6 +87,8 @@ pub enum Slot<S: Signature, O: ?Sized + 'static> {
     AnySenderReceiver(S::SenderFn<AnySender>),
     /// A receiver with a policy that returns a value.
     Optional(S::OptionFn),
+    /// An `async fn` receiver of an async signal.
+    Async(S::AsyncFn),
 }
 
 impl<S: Signature, O: ?Sized + 'static> Clone for Slot<S, O> {
@@ -107,6 +109,7 @@ pub enum PlainSlot<S: Signature> {
     Receiver(S::Fn),
     AnySenderReceiver(S::SenderFn<AnySender>),
     Optional(S::OptionFn),
+    Async(S::AsyncFn),
 }
 
 impl<S: Signature> Clone for PlainSlot<S> {
@@ -124,6 +127,7 @@ impl<S: Signature> PlainSlot<S> {
             Self::Receiver(function) => Slot::Receiver(function),
             Self::AnySenderReceiver(function) => Slot::AnySenderReceiver(function),
             Self::Optional(function) => Slot::Optional(function),
+            Self::Async(function) => Slot::Async(function),
         }
     }
 }
@@ -182,6 +186,11 @@ impl<S: Signal> Dispatch<S> {
                         plain.push(ranked(PlainSlot::Optional(function)));
                         with_optional.push(ranked(PlainSlot::Optional(function)));
                     }
+                }
+                // Only async sends call it, and they read `with_optional`.
+                ReceiverFn::Async(function) => {
+                    plain.push(ranked(PlainSlot::Async(*function)));
+                    with_optional.push(ranked(PlainSlot::Async(*function)));
                 }
                 ReceiverFn::Filtered(filter) => {
                     if let Some(slot) = filter.any_sender_slot() {
@@ -459,6 +468,7 @@ pub(crate) fn add_sender_table<S: Signal, W: ?Sized + 'static>(
             let slot = match &receiver.function {
                 ReceiverFn::Unfiltered(function) => Slot::Receiver(*function),
                 ReceiverFn::Optional(function) => Slot::Optional(function()?),
+                ReceiverFn::Async(function) => Slot::Async(*function),
                 ReceiverFn::Filtered(filter) => slot_for::<S, W>(filter)?,
             };
             Some(Ranked {

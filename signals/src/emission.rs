@@ -11,12 +11,13 @@ use crate::signature::Signature;
 
 impl<S: Signature, O: ?Sized + 'static> Target<'_, S, O> {
     #[inline]
-    fn from_slot(slot: Slot<S, O>) -> Self {
+    pub(crate) fn from_slot(slot: Slot<S, O>) -> Self {
         match slot {
             Slot::Receiver(function) => Self::Static(function),
             Slot::SenderReceiver(function) => Self::StaticSender(function),
             Slot::AnySenderReceiver(function) => Self::StaticAnySender(function),
             Slot::Optional(function) => Self::StaticOptional(function),
+            Slot::Async(function) => Self::StaticAsync(function),
         }
     }
 }

@@ -922,6 +922,9 @@
     clippy::undocumented_unsafe_blocks
 )]
 
+mod async_emission;
+mod async_send;
+mod async_slot;
 mod connection;
 mod connections;
 mod dispatch;
@@ -951,6 +954,7 @@ mod tree;
 #[path = "private.rs"]
 pub mod __private;
 
+pub use async_slot::BoxFuture;
 pub use connection::{Connection, ConnectionBlock, ScopedConnection};
 pub use dispatch::UnknownReceiver;
 pub use error_hook::{ErrorHook, clear_error_hook, set_error_hook};

@@ -308,6 +308,43 @@ impl<S: Signature> Pinned<'_, S> {
     }
 }
 
+/// The runtime receivers of one async send of the signal `S`, in call
+/// order, held for as long as it runs. An async send may move to another
+/// thread at each `.await`, and a reader section belongs to its thread, so
+/// it holds each entry instead: one `Vec` and a reference count each, paid
+/// only by sends of a signal with runtime receivers.
+pub(crate) struct Held<S: Signature> {
+    entries: Vec<Arc<ErasedEntry>>,
+    signal: PhantomData<fn() -> S>,
+}
+
+impl<S: Signature> Held<S> {
+    /// No receivers.
+    pub(crate) const fn none() -> Self {
+        Self {
+            entries: Vec::new(),
+            signal: PhantomData,
+        }
+    }
+
+    /// The entry at `index`, which exists.
+    pub(crate) fn at(&self, index: usize) -> &Entry<Callback<S>> {
+        Self::typed(&self.entries[index])
+    }
+
+    pub(crate) fn get(&self, index: usize) -> Option<&Entry<Callback<S>>> {
+        self.entries.get(index).map(Self::typed)
+    }
+
+    fn typed(entry: &Arc<ErasedEntry>) -> &Entry<Callback<S>> {
+        debug_assert!(entry.callback.is::<Callback<S>>());
+        // SAFETY: as in `Item::new`: every entry of the list of `S` is an
+        // `Entry<Callback<S>>` unsized to `ErasedEntry`, and `Entry` is
+        // `repr(C)`. The `Arc` keeps it alive while `self` is borrowed.
+        unsafe { &*Arc::as_ptr(entry).cast::<Entry<Callback<S>>>() }
+    }
+}
+
 /// One connected receiver: what the list needs of it, then its callback.
 /// `repr(C)`, so that an `Entry<Callback<S>>` and the `ErasedEntry` it is
 /// unsized to share a layout.
@@ -374,6 +411,8 @@ pub enum Target<'a, S: Signature, O: ?Sized + 'static> {
     Static(S::Fn),
     /// A static receiver with a policy: `None` for a send it skips.
     StaticOptional(S::OptionFn),
+    /// A static `async fn` receiver of an async signal.
+    StaticAsync(S::AsyncFn),
     StaticSender(S::SenderFn<O>),
     StaticAnySender(S::SenderFn<AnySender>),
     Runtime(&'a S::Dyn),
@@ -515,6 +554,15 @@ impl Shared {
             shared: self,
             snapshot: snapshot.cast_const().cast::<Item<S>>(),
             _guard: guard,
+        }
+    }
+
+    /// The runtime receivers of the signal `S` as they are now, held for
+    /// an async send.
+    pub(crate) fn hold<S: Signature>(&self) -> Held<S> {
+        Held {
+            entries: self.lock().clone(),
+            signal: PhantomData,
         }
     }
 
@@ -817,6 +865,10 @@ impl<C: ?Sized> Entry<C> {
     /// The receiver's description.
     pub(crate) fn info(&self) -> &ReceiverInfo {
         &self.header.info
+    }
+
+    pub(crate) fn priority(&self) -> i32 {
+        self.header.priority
     }
 
     /// Counts one call, while its signal counts.

@@ -5,6 +5,10 @@ pub use std::sync::{Arc, OnceLock};
 
 pub use inventory;
 
+pub use crate::async_send::{
+    AsyncSend, Collect, Discard, Failures, Robust, Step, TryValues, Values,
+};
+pub use crate::async_slot::{AsyncSlot, Filler};
 pub use crate::connections::{Connections, List, receivers, runtime_info};
 pub use crate::dispatch::{Dispatch, StaticSlots};
 pub use crate::emission::{Emission, Responses};
@@ -16,11 +20,11 @@ pub use crate::receiver_info::ReceiverInfo;
 pub use crate::registry::SignalEntry;
 pub use crate::robust::{Fallible, fallible, infallible};
 pub use crate::sender::{SenderPointer, sender_name};
-pub use crate::signal::{Accepts, AcceptsFrom};
+pub use crate::signal::{Accepts, AcceptsAsync, AcceptsFrom};
 pub use crate::signature::Signature;
 pub use crate::static_receiver::{
     ReceiverDefinition, ReceiverFunction, Registers, StaticReceiver, filtered,
-    optional_with_policy, registration, unfiltered, unfiltered_with_policy,
+    optional_with_policy, registration, unfiltered, unfiltered_async, unfiltered_with_policy,
 };
 
 /// Implemented by every `Copy` type: a by-value signal argument is handed to
@@ -44,6 +48,11 @@ impl<T: Copy> CopyArgument for T {
         *self
     }
 }
+
+/// The [`Signature::AsyncFn`] of a signal that is not async: it has no
+/// `async fn` receivers, and a match on one needs no arm.
+#[derive(Clone, Copy, Debug)]
+pub enum NotAsync {}
 
 /// The sender of a plain `send`: a type no receiver can filter on, so that
 /// `send` and `send_from` share one path.

@@ -73,7 +73,7 @@ impl<S: Signature> Connections<S> {
                 Ok(Some(response)) => match split(response) {
                     Ok(value) => results.push(Ok(value)),
                     Err(error) => {
-                        results.push(Err(self.failed(receiver, Failure::Returned(error))))
+                        results.push(Err(self.failed(receiver, Failure::Returned(error))));
                     }
                 },
                 Err(payload) => results.push(Err(self.panicked(receiver, &*payload))),

@@ -58,6 +58,19 @@ pub trait Signal: Signature + Copy + Send + Sync {
 )]
 pub trait Accepts<F>: Signal<Fn = F> {}
 
+/// Implemented by an async signal for the one function type its `async
+/// fn` receivers are registered as: an `async fn` receiver of another
+/// signature, or of a signal that is not async, fails this bound, at its
+/// name.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "this `async fn` is not a receiver of `{Self}`",
+    label = "the signal is not async, or this function's signature does not match it",
+    note = "an `async fn` receiver needs an async signal, declared `#[signal] async fn name(args..);`",
+    note = "a receiver takes exactly the signal's parameters, and returns what the signal returns"
+)]
+pub trait AcceptsAsync<F>: Signal<AsyncFn = F> {}
+
 /// Implemented by a signal, for every sender type `O`, for the two `fn`
 /// pointer types a `#[receiver(sender = O)]` may have: the signal's
 /// parameters, or `&O` followed by them.

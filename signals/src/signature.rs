@@ -26,6 +26,11 @@ pub trait Signature: 'static {
     /// A static receiver with a policy, whose skipped sends give no
     /// result: `fn(&Todo) -> Option<bool>`.
     type OptionFn: Copy + Send + Sync + 'static;
+    /// A static `async fn` receiver of an async signal, as its
+    /// `#[receiver]` registers it: a function that puts the receiver's
+    /// future in the send's slot. [`NotAsync`] for a signal that is not
+    /// async, which has none.
+    type AsyncFn: Copy + Send + Sync + 'static;
     /// A receiver connected at run time.
     type Dyn: ?Sized + Send + Sync + 'static;
     /// A receiver connected at run time that takes the sender `O` first.

@@ -30,6 +30,8 @@ pub(crate) enum ReceiverFn<S: Signal> {
     /// Called only by `send_from` with a sender of one type, or of a
     /// pointer to it; or by every send, with `sender = AnySender`.
     Filtered(SenderFilter<S>),
+    /// An `async fn` receiver of an async signal, called by every send.
+    Async(S::AsyncFn),
 }
 
 pub(crate) struct SenderFilter<S: Signal> {
@@ -61,6 +63,7 @@ impl<S: Signal> SenderFilter<S> {
             Slot::SenderReceiver(function) | Slot::AnySenderReceiver(function) => {
                 Some(PlainSlot::AnySenderReceiver(function))
             }
+            Slot::Async(function) => Some(PlainSlot::Async(function)),
         }
     }
 }
@@ -72,6 +75,22 @@ pub const fn unfiltered<S: Signal>(function: S::Fn, info: ReceiverInfo) -> Stati
         function: ReceiverFn::Unfiltered(function),
         info,
         policy: None,
+    }
+}
+
+/// An `async fn` receiver of the async signal `S`: `function` puts its
+/// future in the send's slot, unless its policy (applied by `function`,
+/// with the counters `policy`) skips the send.
+#[must_use]
+pub const fn unfiltered_async<S: Signal>(
+    function: S::AsyncFn,
+    info: ReceiverInfo,
+    policy: Option<&'static PolicyState>,
+) -> StaticReceiver<S> {
+    StaticReceiver {
+        function: ReceiverFn::Async(function),
+        info,
+        policy,
     }
 }
 

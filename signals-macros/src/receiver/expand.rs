@@ -28,31 +28,36 @@ pub fn expand(options: &Options, function: &ReceiverFn) -> TokenStream {
         Span::call_site(),
     );
 
-    // With a policy, the function registered is a wrapper that applies it,
-    // with the counters in a static next to it.
-    let policy = options
+    let with_policy = options
         .policy
         .is_set()
-        .then(|| policy_wrapper(options, function, krate));
-    let with_policy = policy
-        .as_ref()
-        .map(|_| quote!(.with_policy(__POLICY_VALUE)));
-    let policy_items = policy.as_ref().map(|(_, items)| items);
-    let option_type = policy
-        .as_ref()
-        .and_then(|_| returned_type(function))
-        .map(|_| option_function_type(function));
-    let definition = definition(
-        options,
-        krate,
-        &Registered {
-            signal_type: &signal_type,
-            function_type: &function_type,
-            option_type: option_type.as_ref(),
-            function: ident,
-            wrapper: policy.as_ref().map(|(wrapper, _)| wrapper),
-        },
-    );
+        .then(|| quote!(.with_policy(__POLICY_VALUE)));
+    let (policy_items, definition) = if function.sig.asyncness.is_some() {
+        super::asynchronous::registration(options, function, krate, &signal_type)
+    } else {
+        // With a policy, the function registered is a wrapper that applies
+        // it, with the counters in a static next to it.
+        let policy = options
+            .policy
+            .is_set()
+            .then(|| policy_wrapper(options, function, krate));
+        let option_type = policy
+            .as_ref()
+            .and_then(|_| returned_type(function))
+            .map(|_| option_function_type(function));
+        let definition = definition(
+            options,
+            krate,
+            &Registered {
+                signal_type: &signal_type,
+                function_type: &function_type,
+                option_type: option_type.as_ref(),
+                function: ident,
+                wrapper: policy.as_ref().map(|(wrapper, _)| wrapper),
+            },
+        );
+        (policy.map(|(_, items)| items), definition)
+    };
 
     // Both failures are reported once, in this one body: a path that is not
     // a signal at the path, a signature the signal does not accept at the
@@ -127,7 +132,12 @@ fn receiver_signature(function: &ReceiverFn) -> String {
         ReturnType::Default => String::new(),
         ReturnType::Type(_, ty) => format!(" -> {}", tokens_to_string(quote!(#ty))),
     };
-    format!("({}){output}", parameters.join(", "))
+    let asyncness = if sig.asyncness.is_some() {
+        "async "
+    } else {
+        ""
+    };
+    format!("{asyncness}({}){output}", parameters.join(", "))
 }
 
 /// What a receiver's definition registers.
@@ -216,6 +226,25 @@ fn definition(options: &Options, krate: &syn::Path, registered: &Registered<'_>)
     }
 }
 
+/// The policy as a constant, and its counters in a static.
+pub(super) fn policy_items(options: &Options, krate: &syn::Path) -> TokenStream {
+    let policy = &options.policy;
+    let when_name = policy.when.as_ref().map_or_else(
+        || quote!(::core::option::Option::None),
+        |when| {
+            let when = tokens_to_string(quote!(#when));
+            quote!(::core::option::Option::Some(#when))
+        },
+    );
+    let policy_value = policy.policy(krate, &when_name);
+    quote! {
+        const __POLICY_VALUE: #krate::Policy =
+            #policy_value;
+        static __POLICY: #krate::__private::PolicyState =
+            #krate::__private::PolicyState::new(__POLICY_VALUE);
+    }
+}
+
 /// The wrapper that applies the receiver's policy, and the items it uses:
 /// the policy as a constant, and its counters in a static. The wrapper has
 /// the receiver's own signature, so it registers in its place.
@@ -228,13 +257,6 @@ fn policy_wrapper(
     let ident = &sig.ident;
     let policy = &options.policy;
     let wrapper = Ident::new("__policed", Span::mixed_site());
-    let when_name = policy.when.as_ref().map_or_else(
-        || quote!(::core::option::Option::None),
-        |when| {
-            let when = tokens_to_string(quote!(#when));
-            quote!(::core::option::Option::Some(#when))
-        },
-    );
 
     let lifetimes = sig.generics.params.iter().filter_map(|param| match param {
         GenericParam::Lifetime(param) => Some(param),
@@ -293,12 +315,9 @@ fn policy_wrapper(
             }
         },
     };
-    let policy_value = policy.policy(krate, &when_name);
+    let policy_items = policy_items(options, krate);
     let items = quote! {
-        const __POLICY_VALUE: #krate::Policy =
-            #policy_value;
-        static __POLICY: #krate::__private::PolicyState =
-            #krate::__private::PolicyState::new(__POLICY_VALUE);
+        #policy_items
 
         #wrapper_fn
     };

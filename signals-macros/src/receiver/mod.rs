@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::ToTokens;
 
 mod ast;
+mod asynchronous;
 mod attr;
 mod expand;
 mod valid;
@@ -23,9 +24,14 @@ pub fn receiver(args: TokenStream, item: TokenStream) -> TokenStream {
     // A filter that no send can match, or a policy the receiver cannot
     // have, is not registered at all.
     if let Ok((options, _)) = &options {
-        if let Err(error) = validate_sender(options.sender.as_ref()).and_then(|()| {
-            valid::validate_policy(&options.policy, options.sender.as_ref(), &function)
-        }) {
+        if let Err(error) = validate_sender(options.sender.as_ref())
+            .and_then(|()| {
+                valid::validate_policy(&options.policy, options.sender.as_ref(), &function)
+            })
+            .and_then(|()| {
+                valid::validate_async(&options.policy, options.sender.as_ref(), &function)
+            })
+        {
             return fallback(function.into_token_stream(), error);
         }
     }

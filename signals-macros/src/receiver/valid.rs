@@ -11,9 +11,6 @@ use crate::errors::Errors;
 pub fn validate(function: &ReceiverFn) -> syn::Result<()> {
     let mut errors = Errors::default();
     let sig = &function.sig;
-    if let Some(token) = &sig.asyncness {
-        errors.spanned(token, "async receivers are not supported yet");
-    }
     if let Some(token) = &sig.unsafety {
         errors.spanned(
             token,
@@ -116,6 +113,35 @@ pub fn validate_policy(
         ));
     }
     Ok(())
+}
+
+/// What an `async fn` receiver cannot have yet: a sender filter, or
+/// `repeat` (each repeat would be awaited in turn).
+pub fn validate_async(
+    policy: &PolicyOptions,
+    sender: Option<&Type>,
+    function: &ReceiverFn,
+) -> syn::Result<()> {
+    if function.sig.asyncness.is_none() {
+        return Ok(());
+    }
+    let mut errors = Errors::default();
+    if let Some(sender) = sender {
+        errors.spanned(
+            sender,
+            "an `async fn` receiver cannot have a sender filter yet: drop `sender` and take \
+             what you need from the arguments, or make this receiver a sync `fn`",
+        );
+    }
+    if let Some((count, literal)) = &policy.repeat {
+        if *count > 1 {
+            errors.spanned(
+                literal,
+                "an `async fn` receiver cannot `repeat`: call it in a loop inside the receiver",
+            );
+        }
+    }
+    errors.finish()
 }
 
 /// `impl Trait` makes a function generic, or its result opaque: neither is

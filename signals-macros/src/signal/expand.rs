@@ -10,48 +10,63 @@ use crate::fresh::{fresh_ident, identifiers};
 use crate::render::tokens_to_string;
 
 /// Everything the generated items are made of, computed once.
-struct Parts<'a> {
-    krate: &'a syn::Path,
-    signal: &'a Signal<'a>,
-    names: Vec<&'a Ident>,
-    types: Vec<&'a Type>,
+pub(super) struct Parts<'a> {
+    pub(super) krate: &'a syn::Path,
+    pub(super) signal: &'a Signal<'a>,
+    pub(super) names: Vec<&'a Ident>,
+    pub(super) types: Vec<&'a Type>,
     /// Each parameter as passed to one receiver: `&mut *x` for `&mut T`.
-    arguments: Vec<TokenStream>,
+    pub(super) arguments: Vec<TokenStream>,
     /// `for<'a, ..>`, or nothing.
-    binder: TokenStream,
+    pub(super) binder: TokenStream,
     /// `-> R`, or nothing.
-    output: Option<TokenStream>,
+    pub(super) output: Option<TokenStream>,
     /// The parameter types with anonymous lifetimes: a closure cannot name
     /// lifetimes, so its parameters take fresh ones, which is more general
     /// than the signal's; it still coerces.
-    closure_types: Vec<Type>,
+    pub(super) closure_types: Vec<Type>,
     /// A static receiver's `fn` type, and one that takes the sender first.
     receiver_fn: TokenStream,
     sender_receiver_fn: TokenStream,
     /// Fresh names that cannot collide with the user's: none of them is
     /// spelled anywhere in the declaration, so none can capture a user's
     /// type where the expansion spells it again.
-    sender_type: Ident,
-    sender_arg: Ident,
+    pub(super) sender_type: Ident,
+    pub(super) sender_arg: Ident,
     /// A pointer to the sender, and a receiver's definition, in the
     /// functions that let a send from an `Arc<O>` reach the receivers of
     /// `O`.
     pointer_type: Ident,
-    function_type: Ident,
-    iter_lifetime: Lifetime,
+    pub(super) function_type: Ident,
+    pub(super) iter_lifetime: Lifetime,
     registration_type: Ident,
     definition_type: Ident,
     target_type: Ident,
     output_type: Ident,
     /// The signal's type as impls name it: `Yielded<T>` for a generic
     /// signal type, its plain name otherwise.
-    self_type: TokenStream,
+    pub(super) self_type: TokenStream,
     /// `<T: 'static + Bound>` and `where ..` of every impl (and of a signal
     /// type's struct), or nothing.
-    impl_generics: TokenStream,
-    where_clause: TokenStream,
+    pub(super) impl_generics: TokenStream,
+    pub(super) where_clause: TokenStream,
     /// The type and const parameters, for `use<..>` bounds.
-    captured: Vec<TokenStream>,
+    pub(super) captured: Vec<TokenStream>,
+    /// What each receiver returns: the output, or `()`.
+    pub(super) response: TokenStream,
+    /// For an async signal: the parameter types with every lifetime but
+    /// `'static` made `iter_lifetime`, the lifetime of one send.
+    pub(super) unified_types: Vec<Type>,
+    /// For the closure types of an async signal's runtime receivers: their
+    /// binder and the lifetime of their futures: `for<'signal>` and
+    /// `'signal` when the arguments borrow, else nothing and `'static`.
+    pub(super) runtime_binder: TokenStream,
+    pub(super) runtime_lifetime: TokenStream,
+    /// An async signal's room for a receiver's future, in bytes.
+    pub(super) async_inline: usize,
+    /// The associated function that gives a closure the signature of the
+    /// signal's runtime receivers (see `async_methods::step_helper`).
+    pub(super) step_helper: Ident,
 }
 
 /// A signal type's generics with `'static` added to each type parameter:
@@ -67,7 +82,7 @@ fn static_generics(generics: &syn::Generics) -> syn::Generics {
 /// A local name (a parameter, a `let`): resolved where the macro is
 /// defined, so a user's constant or unit struct of that name in scope
 /// cannot turn it into a pattern.
-fn local(name: &str) -> Ident {
+pub(super) fn local(name: &str) -> Ident {
     Ident::new(name, Span::mixed_site())
 }
 
@@ -106,6 +121,11 @@ pub fn expand(options: &Options, signal: &Signal) -> TokenStream {
     };
     let output = signal.output.map(|ty| quote!(-> #ty));
     let sender_type = fresh_ident("Sender", &taken, Span::call_site());
+    let iter_lifetime = Lifetime {
+        apostrophe: Span::call_site(),
+        ident: fresh_ident("signal", &taken, Span::call_site()),
+    };
+    let (unified_types, runtime_binder, runtime_lifetime) = unified(&types, &iter_lifetime);
     let parts = Parts {
         krate: &options.crate_path,
         signal,
@@ -132,10 +152,7 @@ pub fn expand(options: &Options, signal: &Signal) -> TokenStream {
         sender_arg: fresh_ident("sender", &taken, Span::mixed_site()),
         pointer_type: fresh_ident("Pointer", &taken, Span::call_site()),
         function_type: fresh_ident("Function", &taken, Span::call_site()),
-        iter_lifetime: Lifetime {
-            apostrophe: Span::call_site(),
-            ident: fresh_ident("signal", &taken, Span::call_site()),
-        },
+        iter_lifetime,
         registration_type: fresh_ident("Registration", &taken, Span::call_site()),
         definition_type: fresh_ident("R", &taken, Span::call_site()),
         target_type: fresh_ident("Target", &taken, Span::call_site()),
@@ -144,6 +161,18 @@ pub fn expand(options: &Options, signal: &Signal) -> TokenStream {
         impl_generics: impl_generics.to_token_stream(),
         where_clause: where_clause.to_token_stream(),
         captured,
+        response: signal
+            .output
+            .map_or_else(|| quote!(()), ToTokens::to_token_stream),
+        unified_types,
+        runtime_binder,
+        runtime_lifetime,
+        async_inline: options
+            .async_inline
+            .as_ref()
+            .and_then(|bytes| bytes.base10_parse().ok())
+            .unwrap_or(super::attr::DEFAULT_ASYNC_INLINE),
+        step_helper: fresh_ident("__step", &taken, Span::call_site()),
     };
     let signature = signature_impl(&parts);
     let methods = methods(&parts);
@@ -193,19 +222,38 @@ fn signature_impl(parts: &Parts) -> TokenStream {
     } = parts;
     let (pointer, function) = (&parts.pointer_type, local("function"));
     let signal_name = signal.ident.to_string();
-    let response = signal
-        .output
-        .map_or_else(|| quote!(()), ToTokens::to_token_stream);
+    let response = &parts.response;
     let sized = quote!(?::core::marker::Sized + 'static);
     let send_sync = quote!(::core::marker::Send + ::core::marker::Sync);
+    let (async_fn, dyn_fn) = if signal.is_async {
+        let (lifetime, unified) = (&parts.iter_lifetime, &parts.unified_types);
+        (
+            quote! {
+                for<#lifetime, '__slot> fn(#(#unified,)* #krate::__private::Filler<'__slot, #lifetime, #response>)
+            },
+            {
+                let (binder, lifetime) = (&parts.runtime_binder, &parts.runtime_lifetime);
+                quote! {
+                    dyn #binder ::core::ops::Fn(#(#unified),*)
+                        -> #krate::__private::Step<#lifetime, #response> + #send_sync
+                }
+            },
+        )
+    } else {
+        (
+            quote!(#krate::__private::NotAsync),
+            quote!(dyn #binder ::core::ops::Fn(#(#types),*) #output + #send_sync),
+        )
+    };
     quote! {
         #[automatically_derived]
         impl #impl_generics #krate::__private::Signature for #self_type #where_clause {
             const SIGNAL_NAME: &'static str = #signal_name;
             type Fn = #receiver_fn;
             type OptionFn = #binder fn(#(#types),*) -> ::core::option::Option<#response>;
+            type AsyncFn = #async_fn;
             type SenderFn<#sender_type: #sized> = #sender_receiver_fn;
-            type Dyn = dyn #binder ::core::ops::Fn(#(#types),*) #output + #send_sync;
+            type Dyn = #dyn_fn;
             type SenderDyn<#sender_type: #sized> =
                 dyn #binder ::core::ops::Fn(&#sender_type, #(#types),*) #output + #send_sync;
             type WeakDyn =
@@ -248,6 +296,14 @@ fn static_items(parts: &Parts) -> TokenStream {
     let signature = signature_string(signal);
     let registration_arg = local("registration");
     let through = through_pointer(parts);
+    let accepts_async = signal.is_async.then(|| {
+        let (lifetime, unified, response) = (&parts.iter_lifetime, &parts.unified_types, &parts.response);
+        quote! {
+            impl #krate::__private::AcceptsAsync<
+                for<#lifetime, '__slot> fn(#(#unified,)* #krate::__private::Filler<'__slot, #lifetime, #response>)
+            > for #ident {}
+        }
+    });
     quote! {
         #(#attrs)*
         #[allow(non_camel_case_types)]
@@ -267,6 +323,8 @@ fn static_items(parts: &Parts) -> TokenStream {
             #krate::__private::inventory::collect!(#registration);
 
             impl #krate::__private::Accepts<#receiver_fn> for #ident {}
+
+            #accepts_async
 
             impl<#sender_type: ?::core::marker::Sized + 'static>
                 #krate::__private::AcceptsFrom<#sender_type, #receiver_fn> for #ident {}
@@ -403,14 +461,14 @@ fn instance_items(parts: &Parts) -> TokenStream {
 }
 
 /// Where the generated methods find the receivers.
-struct Sources {
-    connections: TokenStream,
+pub(super) struct Sources {
+    pub(super) connections: TokenStream,
     /// The static receivers of a plain send.
-    statics: TokenStream,
+    pub(super) statics: TokenStream,
     /// The static receivers of a send from `sender`.
-    statics_from: TokenStream,
+    pub(super) statics_from: TokenStream,
     /// Every receiver's description, in call order.
-    receivers: TokenStream,
+    pub(super) receivers: TokenStream,
 }
 
 fn sources(parts: &Parts) -> Sources {
@@ -447,11 +505,18 @@ fn methods(parts: &Parts) -> TokenStream {
         ..
     } = parts;
     let sources = sources(parts);
-    let send = match parts.signal.output {
-        None => unit_send(parts, &sources),
-        Some(output) => returning_send(parts, &sources, output),
+    let (send, robust) = if parts.signal.is_async {
+        (
+            super::async_methods::send_methods(parts, &sources),
+            super::async_methods::connect_async_methods(parts, &sources),
+        )
+    } else {
+        let send = match parts.signal.output {
+            None => unit_send(parts, &sources),
+            Some(output) => returning_send(parts, &sources, output),
+        };
+        (send, robust_send(parts, &sources))
     };
-    let robust = robust_send(parts, &sources);
     let connect = connect_methods(parts, &sources);
     let connect_weak = weak_connect_methods(parts, &sources);
     let manage = manage_methods(parts, &sources);
@@ -522,6 +587,7 @@ fn call_target(parts: &Parts, sender: &TokenStream, returning: bool) -> TokenStr
         |#target| match #target {
             #target_type::Static(#receiver) => #some(#receiver(#(#arguments),*)),
             #target_type::StaticOptional(#receiver) => #weak,
+            #target_type::StaticAsync(#receiver) => match #receiver {},
             #target_type::StaticSender(#receiver) => #some(#receiver(#sender, #(#arguments),*)),
             #target_type::StaticAnySender(#receiver) => #some(#lend(#sender, |#any| #receiver(#any, #(#arguments),*))),
             #target_type::Runtime(#receiver) => #some(#receiver(#(#arguments),*)),
@@ -830,7 +896,7 @@ fn try_send_methods(parts: &Parts, sources: &Sources) -> TokenStream {
 /// The value and error types of a `Result` output, spelled as written for
 /// `Result<T, E>`, through `Fallible` for an alias such as `io::Result<T>`;
 /// `None` for any other output.
-fn result_parts(krate: &syn::Path, output: &Type) -> Option<(TokenStream, TokenStream)> {
+pub(super) fn result_parts(krate: &syn::Path, output: &Type) -> Option<(TokenStream, TokenStream)> {
     let Type::Path(path) = output else {
         return None;
     };
@@ -890,6 +956,7 @@ fn connect_methods(parts: &Parts, sources: &Sources) -> TokenStream {
     let connection = quote!(#krate::Connection);
     let private = quote!(#krate::__private);
     let receiver = Ident::new("receiver", Span::mixed_site());
+    let boxed = super::async_methods::boxed_receiver(parts, &receiver);
     let connect_doc = format!(
         "Connects `receiver` to [`{ident}`](Self) until the returned [`Connection`]({krate}::Connection) \
          disconnects it: it is called by every send, after the receivers of higher priority.",
@@ -906,7 +973,7 @@ fn connect_methods(parts: &Parts, sources: &Sources) -> TokenStream {
         #[track_caller]
         pub fn connect_with(&self, #options: &#options_param, #receiver: impl #receiver_bound) -> #connection {
             let #info = #private::runtime_info(&#receiver, ::core::option::Option::None);
-            let #function: ::std::boxed::Box<<Self as #private::Signature>::Dyn> = ::std::boxed::Box::new(#receiver);
+            let #function: ::std::boxed::Box<<Self as #private::Signature>::Dyn> = #boxed;
             #connections.connect(#options, #info, #private::Callback::plain(#function))
         }
 
@@ -924,7 +991,7 @@ fn connect_methods(parts: &Parts, sources: &Sources) -> TokenStream {
             let #info = #private::runtime_info(&#receiver, ::core::option::Option::None)
                 .with_runtime_when(::core::any::type_name_of_val(&#when));
             let #when: ::std::boxed::Box<<Self as #private::Signature>::WhenDyn> = ::std::boxed::Box::new(#when);
-            let #function: ::std::boxed::Box<<Self as #private::Signature>::Dyn> = ::std::boxed::Box::new(#receiver);
+            let #function: ::std::boxed::Box<<Self as #private::Signature>::Dyn> = #boxed;
             #connections.connect(#options, #info, #private::Callback::when(#when, #function))
         }
 
@@ -971,9 +1038,10 @@ fn connect_methods(parts: &Parts, sources: &Sources) -> TokenStream {
 
 /// The type of the options a `_with` method takes: with `repeat` too, for
 /// a signal whose receivers return nothing.
-fn options_param(parts: &Parts) -> TokenStream {
+pub(super) fn options_param(parts: &Parts) -> TokenStream {
     let krate = parts.krate;
-    if parts.signal.output.is_none() {
+    // An async signal's runtime receivers are awaited once per send.
+    if parts.signal.output.is_none() && !parts.signal.is_async {
         quote!(#krate::ConnectOptions<impl #krate::Calls>)
     } else {
         quote!(#krate::ConnectOptions<impl #krate::SingleCall>)
@@ -1123,6 +1191,60 @@ fn manage_methods(parts: &Parts, sources: &Sources) -> TokenStream {
             #krate::Tree::new(#name, #connections.sends(), self.receivers())
         }
     }
+}
+
+/// An async signal's parameter types with every lifetime made `lifetime`,
+/// and the binder and lifetime of its runtime receivers' closures.
+fn unified(types: &[&Type], lifetime: &Lifetime) -> (Vec<Type>, TokenStream, TokenStream) {
+    let unified: Vec<Type> = types
+        .iter()
+        .map(|ty| {
+            let mut ty = (*ty).clone();
+            UnifyLifetimes(lifetime).visit_type_mut(&mut ty);
+            ty
+        })
+        .collect();
+    let borrows = unified.iter().any(|ty| {
+        let mut found = FindsLifetime(lifetime, false);
+        syn::visit::Visit::visit_type(&mut found, ty);
+        found.1
+    });
+    if borrows {
+        (unified, quote!(for<#lifetime>), lifetime.to_token_stream())
+    } else {
+        (unified, quote!(), quote!('static))
+    }
+}
+
+/// Whether a type names the lifetime.
+struct FindsLifetime<'a>(&'a Lifetime, bool);
+
+impl<'ast> syn::visit::Visit<'ast> for FindsLifetime<'_> {
+    fn visit_lifetime(&mut self, lifetime: &'ast Lifetime) {
+        self.1 |= lifetime.ident == self.0.ident;
+    }
+}
+
+/// Replaces every lifetime but `'static` with one, named or elided.
+struct UnifyLifetimes<'a>(&'a Lifetime);
+
+impl VisitMut for UnifyLifetimes<'_> {
+    fn visit_type_reference_mut(&mut self, reference: &mut syn::TypeReference) {
+        match &reference.lifetime {
+            Some(lifetime) if lifetime.ident == "static" => {}
+            _ => reference.lifetime = Some(self.0.clone()),
+        }
+        self.visit_type_mut(&mut reference.elem);
+    }
+
+    fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
+        if lifetime.ident != "static" {
+            *lifetime = self.0.clone();
+        }
+    }
+
+    // A nested `fn(&T)` binds its own lifetimes.
+    fn visit_type_bare_fn_mut(&mut self, _: &mut syn::TypeBareFn) {}
 }
 
 /// Replaces every lifetime but `'static` with `'_`.

@@ -4,6 +4,7 @@
 use proc_macro2::TokenStream;
 
 mod ast;
+mod async_methods;
 mod attr;
 mod expand;
 mod valid;
@@ -18,7 +19,15 @@ pub fn signal(args: TokenStream, item: TokenStream) -> TokenStream {
         Err(error) => return fallback(item, error),
     };
     let body = valid::body_error(&declaration);
-    match (valid::validate(&declaration), body) {
+    let validated = valid::validate(&declaration).and_then(|signal| match &options.async_inline {
+        Some(bytes) if !signal.is_async => Err(syn::Error::new(
+            bytes.span(),
+            "`async_inline` is the room an async send keeps for a receiver's future: it is \
+                 for async signals, declared `#[signal] async fn`",
+        )),
+        _ => Ok(signal),
+    });
+    match (validated, body) {
         (Ok(signal), None) => expand::expand(&options, &signal),
         (Ok(signal), Some(body)) => {
             let mut tokens = body.into_compile_error();

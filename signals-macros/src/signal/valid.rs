@@ -18,6 +18,8 @@ pub struct Signal<'a> {
     pub lifetimes: Vec<&'a Lifetime>,
     pub params: Vec<Param<'a>>,
     pub output: Option<&'a Type>,
+    /// `#[signal] async fn`: sends are awaited, receivers may be `async`.
+    pub is_async: bool,
 }
 
 /// What `#[signal]` declares.
@@ -75,12 +77,6 @@ fn validate_function(declaration: &FunctionDeclaration) -> syn::Result<Signal<'_
     if let Some(token) = &sig.constness {
         errors.spanned(token, "a signal cannot be `const`");
     }
-    if let Some(token) = &sig.asyncness {
-        errors.spanned(
-            token,
-            "async signals are not supported yet; declare a plain `fn` signal",
-        );
-    }
     if let Some(token) = &sig.unsafety {
         errors.spanned(token, "a signal cannot be `unsafe`");
     }
@@ -91,6 +87,18 @@ fn validate_function(declaration: &FunctionDeclaration) -> syn::Result<Signal<'_
     let lifetimes = lifetimes(sig, &mut errors);
     let params = params(sig, &mut errors);
     let output = output(&sig.output, &mut errors);
+    if sig.asyncness.is_some() {
+        for param in &params {
+            if param.passing == Passing::Mutable {
+                errors.spanned(
+                    param.ty,
+                    "an async signal cannot take a `&mut` argument: each async receiver may keep \
+                     its arguments across an `.await`, so one `&mut` cannot be lent to each in \
+                     turn; pass `&T` (with a `Mutex` or atomics inside for what receivers change)",
+                );
+            }
+        }
+    }
 
     errors.finish()?;
     Ok(Signal {
@@ -102,6 +110,7 @@ fn validate_function(declaration: &FunctionDeclaration) -> syn::Result<Signal<'_
         lifetimes,
         params,
         output,
+        is_async: sig.asyncness.is_some(),
     })
 }
 
@@ -170,6 +179,7 @@ fn validate_type(declaration: &TypeDeclaration) -> syn::Result<Signal<'_>> {
         lifetimes,
         params,
         output,
+        is_async: false,
     })
 }
 
