@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the tests that exercise the crate's `unsafe` code (the reader slots
-# of signals/src/reader.rs and the snapshot reads of signals/src/list.rs)
+# of signals/src/reader.rs, the snapshot reads of signals/src/list.rs, and
+# the in-place futures of signals/src/async_slot.rs)
 # under miri, which takes the same code path as every target: reader slots
 # with sequentially consistent stores, no process-wide barrier.
 # Needs a nightly toolchain with the miri component:
@@ -12,4 +13,4 @@ cd "$(dirname "$0")/.."
 export MIRIFLAGS="${MIRIFLAGS:--Zmiri-ignore-leaks}"
 exec cargo +nightly miri test --target-dir target/miri \
     --test test_connect --test test_connect_kinds --test test_reentrancy \
-    --test test_prompt_drop --test test_any_sender --test test_pointer_senders "$@"
+    --test test_prompt_drop --test test_any_sender --test test_pointer_senders --test test_async_slot "$@"

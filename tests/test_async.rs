@@ -406,7 +406,12 @@ fn policies_mute_and_counting_apply_to_async_receivers() {
             .find(|info| info.name() == "every_other")
             .unwrap();
         assert_eq!(every_other.calls(), Some(2));
-        assert!(every_other.signature().unwrap().starts_with("async "));
+        assert!(every_other.is_async());
+        assert!(
+            tick.tree()
+                .to_string()
+                .contains("├── async test_async::every_other(n: u32) -> u32")
+        );
     });
 }
 

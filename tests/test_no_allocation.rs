@@ -4,6 +4,7 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
+use std::future::Future;
 use std::hint::black_box;
 
 use signals::{receiver, signal};
@@ -154,5 +155,79 @@ fn sending_with_runtime_receivers_allocates_nothing() {
     for _ in 0..1_000 {
         assert_eq!(allocations_in(|| order_placed.send(&order)), 0);
         assert_eq!(allocations_in(|| order_placed.send_from(&User, &order)), 0);
+    }
+}
+
+/// Polls `future` to completion with a waker that does nothing: an
+/// executor that allocates nothing of its own.
+fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    loop {
+        if let std::task::Poll::Ready(output) = future.as_mut().poll(&mut context) {
+            return output;
+        }
+    }
+}
+
+/// Returns `Pending` once: each receiver below really suspends.
+async fn yield_once() {
+    let mut yielded = false;
+    std::future::poll_fn(|_| {
+        if yielded {
+            std::task::Poll::Ready(())
+        } else {
+            yielded = true;
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+}
+
+#[signal]
+pub async fn order_shipped(order: &Order);
+
+#[receiver(signal = order_shipped, priority = 2)]
+fn ship_log(order: &Order) {
+    black_box(order.total);
+}
+
+#[receiver(signal = order_shipped, priority = 1)]
+async fn ship_notify(order: &Order) {
+    yield_once().await;
+    black_box(order.total);
+}
+
+#[receiver(signal = order_shipped)]
+async fn ship_label(order: &Order) {
+    let label = [order.total; 8];
+    yield_once().await;
+    black_box(label);
+}
+
+#[signal(async_inline = 16)]
+pub async fn order_archived(order: &Order);
+
+#[receiver(signal = order_archived)]
+async fn archive(order: &Order) {
+    let page = [order.total; 16];
+    yield_once().await;
+    black_box(page);
+}
+
+#[test]
+fn async_sends_to_static_receivers_allocate_nothing() {
+    let order = Order { total: 3 };
+    block_on(order_shipped.send(&order));
+    block_on(order_archived.send(&order));
+    for _ in 0..1_000 {
+        assert_eq!(allocations_in(|| block_on(order_shipped.send(&order))), 0);
+        assert_eq!(
+            allocations_in(|| drop(black_box(block_on(order_shipped.send_robust(&order))))),
+            0
+        );
+        // A future larger than the slot is boxed for its call: one
+        // allocation, and no other.
+        assert_eq!(allocations_in(|| block_on(order_archived.send(&order))), 1);
     }
 }

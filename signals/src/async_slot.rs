@@ -61,6 +61,14 @@ impl<'a, R, const N: usize> AsyncSlot<'a, R, N> {
         }
     }
 
+    /// The storage's address, taken without a reference to it: a reference
+    /// would claim the bytes exclusively, and the future there may hold
+    /// pointers into itself. (`this` is not claimed so: the slot is
+    /// `!Unpin`.)
+    fn storage(this: &mut Self) -> *mut u8 {
+        core::ptr::addr_of_mut!(this.storage).cast()
+    }
+
     /// The way in, once whatever the slot held is dropped.
     pub(crate) fn filler(mut self: Pin<&mut Self>) -> Filler<'_, 'a, R> {
         self.as_mut().clear();
@@ -69,7 +77,7 @@ impl<'a, R, const N: usize> AsyncSlot<'a, R, N> {
         // pinned with the slot.
         let this = unsafe { self.get_unchecked_mut() };
         Filler {
-            storage: this.storage.0.as_mut_ptr().cast(),
+            storage: Self::storage(this),
             capacity: N,
             inline: &mut this.inline,
             boxed: &mut this.boxed,
@@ -91,7 +99,7 @@ impl<'a, R, const N: usize> AsyncSlot<'a, R, N> {
             // SAFETY: `inline` describes the future that `Filler::start`
             // wrote in the storage, which is pinned with the slot and not
             // dropped yet (`clear` empties `inline` first).
-            unsafe { (inline.poll)(this.storage.0.as_mut_ptr().cast(), cx) }
+            unsafe { (inline.poll)(Self::storage(this), cx) }
         } else if let Some(boxed) = &mut this.boxed {
             boxed.as_mut().poll(cx)
         } else {
@@ -115,7 +123,7 @@ impl<'a, R, const N: usize> AsyncSlot<'a, R, N> {
         if let Some(inline) = this.inline.take() {
             // SAFETY: `inline` described the live future in the storage,
             // which is dropped here, in place, once.
-            unsafe { (inline.drop)(this.storage.0.as_mut_ptr().cast()) };
+            unsafe { (inline.drop)(Self::storage(this)) };
         }
         this.boxed = None;
     }

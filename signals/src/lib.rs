@@ -347,6 +347,104 @@
 //! inconsistent. Panics that abort (`panic = "abort"`) cannot be caught, by
 //! this or anything else.
 //!
+//! # Async signals
+//!
+//! `#[signal] pub async fn order_paid(order: &Order);` declares an async
+//! signal: `order_paid.send(&order).await` calls its receivers, and
+//! `async fn` receivers are awaited. What holds:
+//!
+//! - **One order.** Sync and async receivers keep their places in the call
+//!   order of every signal: priority, then path, then runtime receivers by
+//!   connection. Django runs sync receivers first; here an `audit` at
+//!   priority 10 runs before an `async fn email` at 5, whatever their kind.
+//! - **In the caller's task.** Receivers run one after another inside the
+//!   future that `send` returns: a sync receiver inline (it must not block),
+//!   an async one awaited to completion before the next starts. Nothing is
+//!   spawned, no runtime is assumed, and task-locals, `tracing` spans and
+//!   whatever the executor keeps per task are the caller's, in every
+//!   receiver (Django needed a context copy for this).
+//! - **No allocation** for static receivers: an `async fn` receiver's
+//!   future runs in a slot inside the send's future, of `async_inline`
+//!   bytes (`#[signal(async_inline = 512)]`; 256 by default). A future that
+//!   does not fit is boxed, for that call only.
+//! - **`Send`, checked at the receiver.** An `async fn` receiver's future
+//!   must be `Send`, or it does not compile, with the error at its name;
+//!   the send's future is then `Send` whenever the arguments are.
+//! - **Cancellation.** Dropping the send's future drops the future of the
+//!   receiver it was awaiting and calls no further receiver: each receiver
+//!   is called at most once per send. The signal stays usable.
+//! - **Failures.** A panic propagates out of `.await`, as out of a sync
+//!   `send`; `send_robust().await` and `try_send().await` work as for sync
+//!   signals (see [failing receivers](#failing-receivers)), panics while a
+//!   future is polled included.
+//!
+//! ```
+//! use signals::{receiver, signal};
+//! # use std::sync::Mutex;
+//! # static LOG: Mutex<Vec<String>> = Mutex::new(Vec::new());
+//!
+//! pub struct Order { pub id: u64 }
+//!
+//! #[signal]
+//! pub async fn order_paid(order: &Order) -> String;
+//!
+//! #[receiver(signal = order_paid, priority = 10)]
+//! fn audit(order: &Order) -> String {
+//!     format!("audited {}", order.id)
+//! }
+//!
+//! #[receiver(signal = order_paid)]
+//! async fn email(order: &Order) -> String {
+//!     // .. an `.await` on a mailer ..
+//!     format!("emailed {}", order.id)
+//! }
+//!
+//! # futures_executor::block_on(async {
+//! let sent = order_paid.send(&Order { id: 7 }).await;
+//! assert_eq!(sent, ["audited 7", "emailed 7"]);
+//! # });
+//! ```
+//!
+//! **Runtime receivers.** `connect` takes a sync closure, as for any signal.
+//! `connect_async` takes a closure that returns a [`BoxFuture`]: one
+//! allocation per call. On stable Rust, the forms that work are:
+//!
+//! | closure | works? |
+//! |---|---|
+//! | `move \|order: &Order\| Box::pin(async move { .. })` | yes: it may capture state, borrow the arguments, and is checked `Send` |
+//! | `\|order: &Order\| async move { .. }` (no `Box::pin`) | no: its future cannot be named, nor tied to the arguments' lifetime |
+//! | `async move \|order: &Order\| { .. }` (an async closure) | no: its future cannot be proven `Send` on stable Rust |
+//!
+//! ```
+//! use signals::signal;
+//! use std::sync::Arc;
+//! use std::sync::atomic::{AtomicU64, Ordering};
+//!
+//! #[signal]
+//! pub async fn uploaded(bytes: &[u8]);
+//!
+//! let total = Arc::new(AtomicU64::new(0));
+//! let counter = Arc::clone(&total);
+//! let _counting = uploaded
+//!     .connect_async(move |bytes: &[u8]| {
+//!         let counter = Arc::clone(&counter);
+//!         Box::pin(async move {
+//!             counter.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+//!         })
+//!     })
+//!     .scoped();
+//! futures_executor::block_on(uploaded.send(b"abc"));
+//! assert_eq!(total.load(Ordering::Relaxed), 3);
+//! ```
+//!
+//! Limits, each a compile error where it applies: an async signal cannot
+//! take a `&mut` argument (each receiver may keep its arguments across an
+//! `.await`), and the arguments are borrowed for the whole send, with one
+//! lifetime; an `async fn` receiver cannot have a sender filter or
+//! `repeat` (sync receivers of an async signal can); a sync signal takes no
+//! `async fn` receiver; `send_iter` is for sync signals. Async signal types
+//! are not available: declare async signals with `#[signal] async fn`.
+//!
 //! # Policies
 //!
 //! AMLTK's handler policies, on a static receiver: `every = n`, `when =

@@ -47,6 +47,8 @@ pub struct ReceiverInfo {
     exhausted: bool,
     /// Disabled through the registry.
     disabled: bool,
+    /// An `async fn` receiver, or one connected with `connect_async`.
+    asynchronous: bool,
 }
 
 /// How a receiver was registered.
@@ -86,7 +88,23 @@ impl ReceiverInfo {
             calls: None,
             exhausted: false,
             disabled: false,
+            asynchronous: false,
         }
+    }
+
+    /// The same receiver, as an async one.
+    #[doc(hidden)]
+    #[must_use]
+    pub const fn asynchronous(mut self) -> Self {
+        self.asynchronous = true;
+        self
+    }
+
+    /// Whether it is async: an `async fn` receiver, or a runtime one
+    /// connected with `connect_async`, whose calls a send awaits.
+    #[must_use]
+    pub const fn is_async(&self) -> bool {
+        self.asynchronous
     }
 
     /// The same receiver, with the policy of its `#[receiver(..)]`.
@@ -153,6 +171,7 @@ impl ReceiverInfo {
             calls: None,
             exhausted: false,
             disabled: false,
+            asynchronous: false,
         }
     }
 

@@ -86,6 +86,9 @@ impl fmt::Display for Tree {
 
 /// One receiver's line: `path(signature) details (calls)`.
 fn write_receiver(f: &mut fmt::Formatter<'_>, receiver: &ReceiverInfo) -> fmt::Result {
+    if receiver.is_async() {
+        write!(f, "async ")?;
+    }
     write!(f, "{}", receiver.path())?;
     match receiver.signature() {
         Some(signature) => write!(f, "{signature}")?,

@@ -28,10 +28,14 @@ pub fn expand(options: &Options, function: &ReceiverFn) -> TokenStream {
         Span::call_site(),
     );
 
-    let with_policy = options
-        .policy
-        .is_set()
-        .then(|| quote!(.with_policy(__POLICY_VALUE)));
+    // The description's builder calls: `.with_policy(..)`, `.asynchronous()`.
+    let mut with_policy = TokenStream::new();
+    if options.policy.is_set() {
+        with_policy.extend(quote!(.with_policy(__POLICY_VALUE)));
+    }
+    if function.sig.asyncness.is_some() {
+        with_policy.extend(quote!(.asynchronous()));
+    }
     let (policy_items, definition) = if function.sig.asyncness.is_some() {
         super::asynchronous::registration(options, function, krate, &signal_type)
     } else {
@@ -132,12 +136,7 @@ fn receiver_signature(function: &ReceiverFn) -> String {
         ReturnType::Default => String::new(),
         ReturnType::Type(_, ty) => format!(" -> {}", tokens_to_string(quote!(#ty))),
     };
-    let asyncness = if sig.asyncness.is_some() {
-        "async "
-    } else {
-        ""
-    };
-    format!("{asyncness}({}){output}", parameters.join(", "))
+    format!("({}){output}", parameters.join(", "))
 }
 
 /// What a receiver's definition registers.

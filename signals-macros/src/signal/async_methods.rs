@@ -346,7 +346,8 @@ pub(super) fn connect_async_methods(parts: &Parts, sources: &Sources) -> TokenSt
             #options: &#options_param,
             #receiver: impl #async_bound,
         ) -> #connection {
-            let #info = #private::runtime_info(&#receiver, ::core::option::Option::None);
+            let #info = #private::runtime_info(&#receiver, ::core::option::Option::None)
+                .asynchronous();
             let #function: ::std::boxed::Box<<Self as #private::Signature>::Dyn> =
                 ::std::boxed::Box::new(Self::#step(move |#(#arguments),*| {
                     #private::Step::Pending(#receiver(#(#arguments),*))
