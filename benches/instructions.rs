@@ -11,8 +11,8 @@ mod common;
 use std::hint::black_box;
 
 use common::{
-    Bus, CountedTick, ListenerBag, RwLockBus, Signals2, Tick, Unprotected, boxed_receivers, floor,
-    static_1, static_4, static_16, static_64,
+    Bus, CountedTick, ListenerBag, RwLockBus, Signals2, Tick, Unprotected, await_by_hand,
+    boxed_receivers, floor, send_async, static_1, static_4, static_16, static_64,
 };
 
 const CONTENDERS: &[&str] = &[
@@ -26,6 +26,8 @@ const CONTENDERS: &[&str] = &[
     "signals2",
     "event_listener_primitives",
     "rwlock",
+    "async_by_hand",
+    "async_static",
 ];
 
 fn emit_bus<B: Bus>(receivers: usize, count: u64) {
@@ -120,6 +122,10 @@ fn main() {
         "signals2" => emit_bus::<Signals2>(receivers, count),
         "event_listener_primitives" => emit_bus::<ListenerBag>(receivers, count),
         "rwlock" => emit_bus::<RwLockBus>(receivers, count),
+        // Sends to `async fn` receivers that are ready at once, and the
+        // same functions awaited by hand, on a no-op waker.
+        "async_by_hand" => (0..count).for_each(|_| await_by_hand(receivers, black_box(7))),
+        "async_static" => (0..count).for_each(|_| send_async(receivers, black_box(7))),
         _ => println!(
             "unknown contender {contender}; contenders: {}",
             CONTENDERS.join(" ")

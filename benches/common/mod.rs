@@ -643,3 +643,64 @@ pub fn measure_with_other_thread(
         });
     });
 }
+
+/// Polls `future` to completion with a waker that does nothing: the
+/// executor of the async benches, the same for every contender.
+#[inline]
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    loop {
+        if let std::task::Poll::Ready(output) = future.as_mut().poll(&mut context) {
+            return output;
+        }
+    }
+}
+
+/// Declares an async `#[signal]` with one static `async fn` receiver per
+/// name, and the floor: an `async fn` that awaits the same functions one
+/// after another.
+macro_rules! async_signal {
+    ($signal:ident, $by_hand:ident: $($receiver:ident)*) => {
+        #[signal]
+        pub async fn $signal(value: u64);
+        $(
+            // Ready at once: what is measured is the send around it.
+            #[allow(clippy::unused_async)]
+            #[receiver(signal = $signal)]
+            async fn $receiver(value: u64) {
+                read(0, value);
+            }
+        )*
+        pub async fn $by_hand(value: u64) {
+            $($receiver(value).await;)*
+        }
+    };
+}
+
+async_signal!(async_1, by_hand_1: f0);
+async_signal!(async_4, by_hand_4: g0 g1 g2 g3);
+async_signal!(async_16, by_hand_16: h0 h1 h2 h3 h4 h5 h6 h7 h8 h9 h10 h11 h12 h13 h14 h15);
+async_signal!(async_64, by_hand_64: i0 i1 i2 i3 i4 i5 i6 i7 i8 i9 i10 i11 i12 i13 i14 i15 i16 i17 i18 i19 i20 i21 i22 i23 i24 i25 i26 i27 i28 i29 i30 i31 i32 i33 i34 i35 i36 i37 i38 i39 i40 i41 i42 i43 i44 i45 i46 i47 i48 i49 i50 i51 i52 i53 i54 i55 i56 i57 i58 i59 i60 i61 i62 i63);
+
+/// `send(value).await` of the async signal with `count` receivers.
+#[inline]
+pub fn send_async(count: usize, value: u64) {
+    match count {
+        1 => block_on(async_1.send(value)),
+        4 => block_on(async_4.send(value)),
+        16 => block_on(async_16.send(value)),
+        _ => block_on(async_64.send(value)),
+    }
+}
+
+/// The same `async fn`s awaited by hand.
+#[inline]
+pub fn await_by_hand(count: usize, value: u64) {
+    match count {
+        1 => block_on(by_hand_1(value)),
+        4 => block_on(by_hand_4(value)),
+        16 => block_on(by_hand_16(value)),
+        _ => block_on(by_hand_64(value)),
+    }
+}

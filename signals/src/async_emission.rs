@@ -20,49 +20,91 @@ pub(crate) enum Receiver {
 }
 
 pub(crate) struct AsyncEmission<'a, S: Signature, O: ?Sized + 'static> {
-    statics: Peekable<StaticSlots<'a, S, O>>,
+    way: Way<'a, S, O>,
     infos: &'a [ReceiverInfo],
+    /// The runtime receivers, if the signal has any.
+    held: Held<S>,
+}
+
+enum Way<'a, S: Signature, O: ?Sized + 'static> {
+    /// Static receivers alone, all enabled, none counted: the common way,
+    /// a walk over the table.
+    Statics(StaticSlots<'a, S, O>),
+    Merged(Merged<'a, S, O>),
+}
+
+/// Static and runtime receivers merged by priority, or static receivers
+/// some of which may be disabled or are counted.
+struct Merged<'a, S: Signature, O: ?Sized + 'static> {
+    statics: Peekable<StaticSlots<'a, S, O>>,
     enabled: &'a [AtomicBool],
     /// The call counters of the static receivers, while the signal counts.
     calls: Option<&'a [AtomicU64]>,
-    held: Held<S>,
     next_runtime: usize,
 }
 
 impl<'a, S: Signature, O: ?Sized + 'static> AsyncEmission<'a, S, O> {
     pub(crate) fn new(statics: StaticSlots<'a, S, O>, shared: Option<&Shared>) -> Self {
         let statics = statics.with_optional();
-        let (statics, held, counting) = match shared {
+        let infos = statics.infos();
+        let mut held = Held::none();
+        let way = match shared {
             // Muted: no receiver at all, static ones included.
-            Some(shared) if shared.is_muted() => (StaticSlots::empty(), Held::none(), false),
-            Some(shared) => {
+            Some(shared) if shared.is_muted() => Way::Statics(StaticSlots::empty()),
+            Some(shared) if !shared.is_plain() || shared.is_active() => {
                 let counting = shared.is_counting();
                 if counting {
                     shared.count_send();
                 }
-                let held = if shared.len() == 0 {
-                    Held::none()
-                } else {
-                    shared.hold()
-                };
-                (statics, held, counting)
+                if shared.len() > 0 {
+                    held = shared.hold();
+                }
+                Way::Merged(Merged {
+                    enabled: statics.enabled(),
+                    calls: counting.then(|| statics.calls()),
+                    statics: statics.peekable(),
+                    next_runtime: 0,
+                })
             }
-            None => (statics, Held::none(), false),
+            _ => Way::Statics(statics),
         };
-        Self {
-            infos: statics.infos(),
-            enabled: statics.enabled(),
-            calls: counting.then(|| statics.calls()),
-            statics: statics.peekable(),
-            held,
-            next_runtime: 0,
-        }
+        Self { way, infos, held }
     }
 
     /// The next receiver to call, and which one it is.
+    #[inline]
     pub(crate) fn next_target(&mut self) -> Option<(Target<'_, S, O>, Receiver)> {
+        match &mut self.way {
+            Way::Statics(statics) => {
+                let (slot, index) = statics.next_indexed()?;
+                #[cfg(feature = "tracing")]
+                if let Some(info) = self.infos.get(index as usize) {
+                    crate::trace::call(info);
+                }
+                Some((Target::from_slot(slot), Receiver::Static(index)))
+            }
+            Way::Merged(merged) => merged.next_target(&self.held, self.infos),
+        }
+    }
+
+    /// The description of `receiver`, which this emission called.
+    pub(crate) fn describe(&self, receiver: Receiver) -> &ReceiverInfo {
+        match receiver {
+            Receiver::Static(index) => &self.infos[index as usize],
+            Receiver::Runtime(position) => self.held.at(position).info(),
+        }
+    }
+}
+
+impl<S: Signature, O: ?Sized + 'static> Merged<'_, S, O> {
+    #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
+    fn next_target<'h>(
+        &mut self,
+        held: &'h Held<S>,
+        infos: &[ReceiverInfo],
+    ) -> Option<(Target<'h, S, O>, Receiver)> {
         loop {
-            let runtime = self.held.get(self.next_runtime);
+            let runtime = held.get(self.next_runtime);
             let static_first = match (self.statics.peek(), runtime) {
                 (None, None) => return None,
                 (Some((priority, _, _)), Some(entry)) => *priority >= entry.priority(),
@@ -82,14 +124,14 @@ impl<'a, S: Signature, O: ?Sized + 'static> AsyncEmission<'a, S, O> {
                     calls.fetch_add(1, Relaxed);
                 }
                 #[cfg(feature = "tracing")]
-                if let Some(info) = self.infos.get(index as usize) {
+                if let Some(info) = infos.get(index as usize) {
                     crate::trace::call(info);
                 }
                 return Some((Target::from_slot(slot), Receiver::Static(index)));
             }
             let position = self.next_runtime;
             self.next_runtime += 1;
-            let Some(entry) = self.held.get(position) else {
+            let Some(entry) = held.get(position) else {
                 continue;
             };
             if let Some(target) = entry.target::<O>() {
@@ -100,14 +142,6 @@ impl<'a, S: Signature, O: ?Sized + 'static> AsyncEmission<'a, S, O> {
                 crate::trace::call(entry.info());
                 return Some((target, Receiver::Runtime(position)));
             }
-        }
-    }
-
-    /// The description of `receiver`, which this emission called.
-    pub(crate) fn describe(&self, receiver: Receiver) -> &ReceiverInfo {
-        match receiver {
-            Receiver::Static(index) => &self.infos[index as usize],
-            Receiver::Runtime(position) => self.held.at(position).info(),
         }
     }
 }

@@ -13,7 +13,7 @@ use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::async_emission::{AsyncEmission, Receiver};
-use crate::async_slot::{AsyncSlot, BoxFuture, Filler};
+use crate::async_slot::{AsyncSlot, BoxFuture, Filler, Started};
 use crate::connections::Connections;
 use crate::dispatch::StaticSlots;
 use crate::error_hook::report;
@@ -72,11 +72,12 @@ pub trait Collect<R> {
     type Output;
     /// Whether a receiver's panic is caught and reported, or propagates.
     const CATCHES: bool;
-    /// A receiver's result; `Break` ends the send.
-    fn response(
+    /// A receiver's result; `Break` ends the send. `receiver` describes
+    /// the receiver, for a failure: most results need none.
+    fn response<'r>(
         &mut self,
         response: R,
-        receiver: &ReceiverInfo,
+        receiver: impl FnOnce() -> &'r ReceiverInfo,
         reporter: &Reporter<'_>,
     ) -> ControlFlow<()>;
     /// A receiver's caught panic.
@@ -97,7 +98,12 @@ impl Collect<()> for Discard {
     type Output = ();
     const CATCHES: bool = false;
 
-    fn response(&mut self, (): (), _: &ReceiverInfo, _: &Reporter<'_>) -> ControlFlow<()> {
+    fn response<'r>(
+        &mut self,
+        (): (),
+        _: impl FnOnce() -> &'r ReceiverInfo,
+        _: &Reporter<'_>,
+    ) -> ControlFlow<()> {
         ControlFlow::Continue(())
     }
 
@@ -123,7 +129,12 @@ impl<R> Collect<R> for Values<R> {
     type Output = Vec<R>;
     const CATCHES: bool = false;
 
-    fn response(&mut self, response: R, _: &ReceiverInfo, _: &Reporter<'_>) -> ControlFlow<()> {
+    fn response<'r>(
+        &mut self,
+        response: R,
+        _: impl FnOnce() -> &'r ReceiverInfo,
+        _: &Reporter<'_>,
+    ) -> ControlFlow<()> {
         self.0.push(response);
         ControlFlow::Continue(())
     }
@@ -151,7 +162,12 @@ impl Collect<()> for Failures {
     type Output = Vec<ReceiverError>;
     const CATCHES: bool = true;
 
-    fn response(&mut self, (): (), _: &ReceiverInfo, _: &Reporter<'_>) -> ControlFlow<()> {
+    fn response<'r>(
+        &mut self,
+        (): (),
+        _: impl FnOnce() -> &'r ReceiverInfo,
+        _: &Reporter<'_>,
+    ) -> ControlFlow<()> {
         ControlFlow::Continue(())
     }
 
@@ -191,14 +207,14 @@ impl<R, T, E: fmt::Debug> Collect<R> for Robust<R, T, E> {
     type Output = Vec<Result<T, ReceiverError<E>>>;
     const CATCHES: bool = true;
 
-    fn response(
+    fn response<'r>(
         &mut self,
         response: R,
-        receiver: &ReceiverInfo,
+        receiver: impl FnOnce() -> &'r ReceiverInfo,
         reporter: &Reporter<'_>,
     ) -> ControlFlow<()> {
         let result = (self.split)(response)
-            .map_err(|error| reporter.error(receiver, Failure::Returned(error)));
+            .map_err(|error| reporter.error(receiver(), Failure::Returned(error)));
         self.results.push(result);
         ControlFlow::Continue(())
     }
@@ -240,10 +256,10 @@ impl<R, T, E: fmt::Debug> Collect<R> for TryValues<R, T, E> {
     type Output = Result<Vec<T>, ReceiverError<E>>;
     const CATCHES: bool = false;
 
-    fn response(
+    fn response<'r>(
         &mut self,
         response: R,
-        receiver: &ReceiverInfo,
+        receiver: impl FnOnce() -> &'r ReceiverInfo,
         reporter: &Reporter<'_>,
     ) -> ControlFlow<()> {
         match (self.split)(response) {
@@ -252,7 +268,7 @@ impl<R, T, E: fmt::Debug> Collect<R> for TryValues<R, T, E> {
                 ControlFlow::Continue(())
             }
             Err(error) => {
-                self.error = Some(reporter.error(receiver, Failure::Returned(error)));
+                self.error = Some(reporter.error(receiver(), Failure::Returned(error)));
                 ControlFlow::Break(())
             }
         }
@@ -307,7 +323,7 @@ impl<S: Signature> Connections<S> {
     ) -> AsyncSend<'a, S, O, R, C, K, N>
     where
         O: ?Sized + 'static,
-        C: FnMut(Target<'_, S, O>, Filler<'_, 'a, R>) -> Step<'a, R>,
+        C: FnMut(Target<'_, S, O>, Filler<'_, '_, 'a, R>) -> Step<'a, R>,
         K: Collect<R>,
     {
         AsyncSend {
@@ -326,7 +342,7 @@ impl<'a, S, O, R, C, K, const N: usize> Future for AsyncSend<'a, S, O, R, C, K, 
 where
     S: Signature,
     O: ?Sized + 'static,
-    C: FnMut(Target<'_, S, O>, Filler<'_, 'a, R>) -> Step<'a, R>,
+    C: FnMut(Target<'_, S, O>, Filler<'_, '_, 'a, R>) -> Step<'a, R>,
     K: Collect<R>,
 {
     type Output = K::Output;
@@ -363,13 +379,11 @@ where
                 };
                 match polled {
                     Ok(Poll::Pending) => return Poll::Pending,
-                    // A static receiver whose policy skipped the send.
                     Ok(Poll::Ready(None)) => this.awaiting = None,
                     Ok(Poll::Ready(Some(response))) => {
                         this.awaiting = None;
-                        let flow =
-                            collect.response(response, emission.describe(receiver), &reporter);
-                        if flow.is_break() {
+                        let described = || emission.describe(receiver);
+                        if collect.response(response, described, &reporter).is_break() {
                             break;
                         }
                     }
@@ -384,31 +398,37 @@ where
                 break;
             };
             let call = &mut this.call;
-            let filler = slot.as_mut().filler();
+            let filler = slot.as_mut().filler(cx);
             let step = if K::CATCHES {
                 catch_unwind(AssertUnwindSafe(|| call(target, filler)))
             } else {
                 Ok(call(target, filler))
             };
-            match step {
-                Ok(Step::Ready(response)) => {
-                    if collect
-                        .response(response, emission.describe(receiver), &reporter)
-                        .is_break()
-                    {
-                        break;
+            let response = match step {
+                Ok(Step::Ready(response)) => response,
+                Ok(Step::Skipped) => continue,
+                Ok(Step::Started) => match slot.as_mut().started() {
+                    Started::Ready(response) => response,
+                    Started::Pending => {
+                        this.awaiting = Some(receiver);
+                        continue;
                     }
-                }
-                Ok(Step::Skipped) => {}
-                Ok(Step::Started) => this.awaiting = Some(receiver),
+                    Started::Skipped => continue,
+                },
                 Ok(Step::Pending(future)) => {
                     slot.as_mut().hold_boxed(future);
                     this.awaiting = Some(receiver);
+                    continue;
                 }
                 Err(payload) => {
                     slot.as_mut().clear();
                     collect.panicked(emission.describe(receiver), &*payload, &reporter);
+                    continue;
                 }
+            };
+            let described = || emission.describe(receiver);
+            if collect.response(response, described, &reporter).is_break() {
+                break;
             }
         }
         match this.collect.take() {

@@ -29,6 +29,8 @@ pub struct AsyncSlot<'a, R, const N: usize> {
     /// How to poll and drop the future in `storage`, while there is one.
     inline: Option<InlineFuture<R>>,
     boxed: Option<BoxFuture<'a, R>>,
+    /// The result of a future that was ready when first polled.
+    ready: Option<R>,
     /// The future in `storage` may point into itself.
     _pinned: PhantomPinned,
     /// Invariant: a future that lives for `'a` goes in, and no other.
@@ -36,18 +38,41 @@ pub struct AsyncSlot<'a, R, const N: usize> {
 }
 
 struct InlineFuture<R> {
-    poll: unsafe fn(*mut u8, &mut Context<'_>) -> Poll<R>,
+    /// Polls the future, and drops it once it is ready, emptying the
+    /// slot's `inline` first.
+    poll: unsafe fn(*mut u8, &mut Context<'_>, &mut Option<InlineFuture<R>>) -> Poll<R>,
     drop: unsafe fn(*mut u8),
 }
 
+impl<R> Clone for InlineFuture<R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<R> Copy for InlineFuture<R> {}
+
 /// The way into an empty [`AsyncSlot`], handed to the function an async
-/// `#[receiver]` registers: it puts the receiver's future there.
+/// `#[receiver]` registers: it puts the receiver's future there and polls
+/// it once, with the task's context `'c`.
 #[doc(hidden)]
-pub struct Filler<'s, 'a, R> {
+pub struct Filler<'s, 'c, 'a, R> {
     storage: *mut u8,
     capacity: usize,
     inline: &'s mut Option<InlineFuture<R>>,
     boxed: &'s mut Option<BoxFuture<'a, R>>,
+    ready: &'s mut Option<R>,
+    cx: &'s mut Context<'c>,
+}
+
+/// What a receiver's start left in the slot.
+pub(crate) enum Started<R> {
+    /// Its result: the future was ready at once, and is gone.
+    Ready(R),
+    /// A future to poll again.
+    Pending,
+    /// Nothing: its policy skipped the send.
+    Skipped,
 }
 
 impl<'a, R, const N: usize> AsyncSlot<'a, R, N> {
@@ -56,6 +81,7 @@ impl<'a, R, const N: usize> AsyncSlot<'a, R, N> {
             storage: Storage([MaybeUninit::uninit(); N]),
             inline: None,
             boxed: None,
+            ready: None,
             _pinned: PhantomPinned,
             lifetime: PhantomData,
         }
@@ -69,9 +95,15 @@ impl<'a, R, const N: usize> AsyncSlot<'a, R, N> {
         core::ptr::addr_of_mut!(this.storage).cast()
     }
 
-    /// The way in, once whatever the slot held is dropped.
-    pub(crate) fn filler(mut self: Pin<&mut Self>) -> Filler<'_, 'a, R> {
-        self.as_mut().clear();
+    /// The way in, once whatever the slot held is dropped; `cx` is the
+    /// context of the first poll.
+    pub(crate) fn filler<'s, 'c>(
+        mut self: Pin<&'s mut Self>,
+        cx: &'s mut Context<'c>,
+    ) -> Filler<'s, 'c, 'a, R> {
+        if self.inline.is_some() || self.boxed.is_some() {
+            self.as_mut().clear();
+        }
         // SAFETY: nothing is moved out of the slot; the storage's address is
         // handed out only to have a future written there, which stays
         // pinned with the slot.
@@ -81,37 +113,52 @@ impl<'a, R, const N: usize> AsyncSlot<'a, R, N> {
             capacity: N,
             inline: &mut this.inline,
             boxed: &mut this.boxed,
+            ready: &mut this.ready,
+            cx,
+        }
+    }
+
+    /// What the start of a receiver left: its result, a future, or
+    /// nothing.
+    pub(crate) fn started(self: Pin<&mut Self>) -> Started<R> {
+        // SAFETY: only `ready` is moved out, which is not pinned.
+        let this = unsafe { self.get_unchecked_mut() };
+        if let Some(response) = this.ready.take() {
+            Started::Ready(response)
+        } else if this.inline.is_some() || this.boxed.is_some() {
+            Started::Pending
+        } else {
+            Started::Skipped
         }
     }
 
     /// Holds `future`, a runtime receiver's.
-    pub(crate) fn hold_boxed(self: Pin<&mut Self>, future: BoxFuture<'a, R>) {
-        let filler = self.filler();
-        *filler.boxed = Some(future);
+    pub(crate) fn hold_boxed(mut self: Pin<&mut Self>, future: BoxFuture<'a, R>) {
+        if self.inline.is_some() || self.boxed.is_some() {
+            self.as_mut().clear();
+        }
+        // SAFETY: `boxed` is not pinned in place (its box is).
+        unsafe { self.get_unchecked_mut() }.boxed = Some(future);
     }
 
     /// Polls the future it holds; `Ready(None)` if it holds none. A
     /// finished future is dropped at once.
-    pub(crate) fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<R>> {
+    pub(crate) fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<R>> {
         // SAFETY: the storage is not moved; see `filler`.
-        let this = unsafe { self.as_mut().get_unchecked_mut() };
-        let polled = if let Some(inline) = &this.inline {
+        let this = unsafe { self.get_unchecked_mut() };
+        if let Some(inline) = this.inline {
+            let storage = Self::storage(this);
             // SAFETY: `inline` describes the future that `Filler::start`
             // wrote in the storage, which is pinned with the slot and not
-            // dropped yet (`clear` empties `inline` first).
-            unsafe { (inline.poll)(Self::storage(this), cx) }
-        } else if let Some(boxed) = &mut this.boxed {
-            boxed.as_mut().poll(cx)
-        } else {
+            // dropped yet: whatever drops it empties `inline` first.
+            return unsafe { (inline.poll)(storage, cx, &mut this.inline) }.map(Some);
+        }
+        let Some(boxed) = &mut this.boxed else {
             return Poll::Ready(None);
         };
-        match polled {
-            Poll::Pending => Poll::Pending,
-            Poll::Ready(response) => {
-                self.clear();
-                Poll::Ready(Some(response))
-            }
-        }
+        let response = core::task::ready!(boxed.as_mut().poll(cx));
+        this.boxed = None;
+        Poll::Ready(Some(response))
     }
 
     /// Drops the future it holds, if any.
@@ -126,6 +173,7 @@ impl<'a, R, const N: usize> AsyncSlot<'a, R, N> {
             unsafe { (inline.drop)(Self::storage(this)) };
         }
         this.boxed = None;
+        this.ready = None;
     }
 }
 
@@ -137,34 +185,84 @@ impl<R, const N: usize> Drop for AsyncSlot<'_, R, N> {
     }
 }
 
-impl<'a, R> Filler<'_, 'a, R> {
-    /// Puts `future` in the slot, in place if it fits, else boxed. A
-    /// receiver's future must be `Send`: the send's future is, when the
-    /// arguments are.
+impl<'a, R> Filler<'_, '_, 'a, R> {
+    /// Puts `future` in the slot, in place if it fits, else boxed, and
+    /// polls it once: a future that is ready at once leaves only its
+    /// result. A receiver's future must be `Send`: the send's future is,
+    /// when the arguments are.
     #[inline]
     pub fn start<F: Future<Output = R> + Send + 'a>(self, future: F) {
-        if size_of::<F>() <= self.capacity && align_of::<F>() <= ALIGN {
-            // SAFETY: the storage is at least `size_of::<F>()` bytes aligned
-            // to `ALIGN`, which `F` does not exceed, and empty (`filler`
-            // cleared it). It stays pinned with the slot, which drops the
-            // future in place (`clear`) before it is reused or dropped.
-            unsafe { self.storage.cast::<F>().write(future) };
-            *self.inline = Some(InlineFuture {
-                poll: poll_inline::<F>,
-                drop: drop_inline::<F>,
-            });
-        } else {
-            *self.boxed = Some(Box::pin(future));
+        if size_of::<F>() > self.capacity || align_of::<F>() > ALIGN {
+            let mut future: BoxFuture<'a, R> = Box::pin(future);
+            match future.as_mut().poll(self.cx) {
+                Poll::Ready(response) => *self.ready = Some(response),
+                Poll::Pending => *self.boxed = Some(future),
+            }
+            return;
+        }
+        let slot = self.storage.cast::<F>();
+        // SAFETY: the storage is at least `size_of::<F>()` bytes aligned to
+        // `ALIGN`, which `F` does not exceed, and empty (`filler` cleared
+        // it). It stays pinned with the slot.
+        unsafe { slot.write(future) };
+        // Drops the future if the first poll panics: the slot does not know
+        // of it yet.
+        let guard = DropInPlace(slot);
+        // SAFETY: the future was just written there, pinned, and is live.
+        let polled = unsafe { Pin::new_unchecked(&mut *slot) }.poll(self.cx);
+        match polled {
+            // The guard drops it: a future that is ready at once never
+            // needs the slot's description.
+            Poll::Ready(response) => {
+                drop(guard);
+                *self.ready = Some(response);
+            }
+            Poll::Pending => {
+                core::mem::forget(guard);
+                // From here on the slot drops it in place, before it is
+                // reused or dropped itself.
+                *self.inline = Some(InlineFuture {
+                    poll: poll_inline::<F>,
+                    drop: drop_inline::<F>,
+                });
+            }
         }
     }
 }
 
+/// Drops the `F` it points to, in place, when dropped.
+struct DropInPlace<F>(*mut F);
+
+impl<F> Drop for DropInPlace<F> {
+    fn drop(&mut self) {
+        // SAFETY: made only by `Filler::start` of the live future it has
+        // just written, and dropped (not forgotten) only while no one else
+        // will drop that future.
+        unsafe { self.0.drop_in_place() }
+    }
+}
+
+/// Polls the `F` in `storage`; once it is ready, empties `inline`, which
+/// describes it, and drops it.
+///
 /// # Safety
 ///
-/// `storage` holds a live, pinned `F`.
-unsafe fn poll_inline<F: Future>(storage: *mut u8, cx: &mut Context<'_>) -> Poll<F::Output> {
+/// `storage` holds a live, pinned `F`, which `inline` describes.
+unsafe fn poll_inline<F: Future>(
+    storage: *mut u8,
+    cx: &mut Context<'_>,
+    inline: &mut Option<InlineFuture<F::Output>>,
+) -> Poll<F::Output> {
+    let future = storage.cast::<F>();
     // SAFETY: the caller's promise; the future is never moved.
-    unsafe { Pin::new_unchecked(&mut *storage.cast::<F>()) }.poll(cx)
+    let response = core::task::ready!(unsafe { Pin::new_unchecked(&mut *future) }.poll(cx));
+    // Emptied before the drop: a panicking drop leaves nothing to drop
+    // twice.
+    *inline = None;
+    // SAFETY: the future is live (above), and nothing refers to it any
+    // more: `inline`, its only description, is empty.
+    unsafe { future.drop_in_place() };
+    Poll::Ready(response)
 }
 
 /// # Safety

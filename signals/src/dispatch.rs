@@ -536,6 +536,29 @@ impl<'a, S: Signature, O: ?Sized + 'static> StaticSlots<'a, S, O> {
         }
     }
 
+    /// The next receiver and its index in the signal's descriptions,
+    /// without its priority: for an async send, which merges nothing.
+    #[inline]
+    pub(crate) fn next_indexed(&mut self) -> Option<(Slot<S, O>, u32)> {
+        match self {
+            Self::Unfiltered {
+                functions, rest, ..
+            } => {
+                let function = *functions.next()?;
+                // The one just taken.
+                let position = Self::unfiltered_position(functions, rest).wrapping_sub(1);
+                let receiver = rest.unfiltered_receivers.get(position)?;
+                Some((Slot::Receiver(function), *receiver))
+            }
+            Self::Filtered { slots, .. } => {
+                slots.next().map(|ranked| (ranked.slot, ranked.receiver))
+            }
+            Self::Plain { slots, .. } => slots
+                .next()
+                .map(|ranked| (ranked.slot.slot(), ranked.receiver)),
+        }
+    }
+
     /// The position in the unfiltered table of its next receiver.
     fn unfiltered_position(functions: &slice::Iter<'_, S::Fn>, rest: &Rest) -> usize {
         rest.unfiltered_priorities

@@ -49,9 +49,9 @@ pub(super) fn registration(
         .map(|index| Ident::new(&format!("argument{index}"), Span::mixed_site()))
         .collect();
     let filler = Ident::new("filler", Span::mixed_site());
-    let filler_type = quote!(#private::Filler<'_, #lifetime, #response>);
+    let filler_type = quote!(#private::Filler<'_, '_, #lifetime, #response>);
     let async_fn_type = quote! {
-        for<#lifetime, '__slot> fn(#(#types,)* #private::Filler<'__slot, #lifetime, #response>)
+        for<#lifetime, '__slot, '__task> fn(#(#types,)* #private::Filler<'__slot, '__task, #lifetime, #response>)
     };
     // Spanned at the receiver's name: a future that is not `Send` is
     // reported there.

@@ -229,7 +229,7 @@ fn signature_impl(parts: &Parts) -> TokenStream {
         let (lifetime, unified) = (&parts.iter_lifetime, &parts.unified_types);
         (
             quote! {
-                for<#lifetime, '__slot> fn(#(#unified,)* #krate::__private::Filler<'__slot, #lifetime, #response>)
+                for<#lifetime, '__slot, '__task> fn(#(#unified,)* #krate::__private::Filler<'__slot, '__task, #lifetime, #response>)
             },
             {
                 let (binder, lifetime) = (&parts.runtime_binder, &parts.runtime_lifetime);
@@ -300,7 +300,7 @@ fn static_items(parts: &Parts) -> TokenStream {
         let (lifetime, unified, response) = (&parts.iter_lifetime, &parts.unified_types, &parts.response);
         quote! {
             impl #krate::__private::AcceptsAsync<
-                for<#lifetime, '__slot> fn(#(#unified,)* #krate::__private::Filler<'__slot, #lifetime, #response>)
+                for<#lifetime, '__slot, '__task> fn(#(#unified,)* #krate::__private::Filler<'__slot, '__task, #lifetime, #response>)
             > for #ident {}
         }
     });
