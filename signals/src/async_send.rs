@@ -44,8 +44,16 @@ pub struct Reporter<'r> {
     shared: Option<&'r Shared>,
 }
 
-impl Reporter<'_> {
-    fn error<E: fmt::Debug>(
+impl<'r> Reporter<'r> {
+    /// The reporter of the signal `S`, whose runtime list is `shared`.
+    pub(crate) fn of<S: Signature>(shared: Option<&'r Shared>) -> Self {
+        Self {
+            signal: S::SIGNAL_NAME,
+            shared,
+        }
+    }
+
+    pub(crate) fn error<E: fmt::Debug>(
         &self,
         receiver: &ReceiverInfo,
         failure: Failure<E>,
@@ -55,7 +63,7 @@ impl Reporter<'_> {
         error
     }
 
-    fn panicked<E: fmt::Debug>(
+    pub(crate) fn panicked<E: fmt::Debug>(
         &self,
         receiver: &ReceiverInfo,
         payload: &(dyn Any + Send),
@@ -353,10 +361,7 @@ where
         let this = unsafe { self.get_unchecked_mut() };
         // SAFETY: `slot` is a field of a pinned value, never moved (above).
         let mut slot = unsafe { Pin::new_unchecked(&mut this.slot) };
-        let reporter = Reporter {
-            signal: S::SIGNAL_NAME,
-            shared: this.connections.existing(),
-        };
+        let reporter = Reporter::of::<S>(this.connections.existing());
         if let State::Unstarted(statics) = &mut this.state {
             #[cfg(feature = "tracing")]
             crate::trace::lazy_send(S::SIGNAL_NAME);

@@ -156,6 +156,8 @@ pub(crate) fn emit_muted_or_counted<'s, S: Signature, O: ?Sized + 'static>(
 #[doc(hidden)]
 pub struct Emission<'a, S: Signature, O: ?Sized + 'static> {
     cursor: Cursor<'a, S, O>,
+    /// The signal's runtime list, if it has one: where its error hook is.
+    shared: Option<&'a Shared>,
 }
 
 enum Cursor<'a, S: Signature, O: ?Sized + 'static> {
@@ -218,7 +220,12 @@ impl<'a, S: Signature, O: ?Sized + 'static> Emission<'a, S, O> {
             },
             _ => Cursor::Statics(statics),
         };
-        Self { cursor }
+        Self { cursor, shared }
+    }
+
+    /// The signal's runtime list, if it has one.
+    pub(crate) fn shared(&self) -> Option<&'a Shared> {
+        self.shared
     }
 
     /// The next receiver to call, if any.
@@ -406,8 +413,8 @@ fn next_counted<'p, 's: 'p, S: Signature, O: ?Sized + 'static, const DESCRIBE: b
 /// The results of a send, computed as the iterator is advanced.
 #[doc(hidden)]
 pub struct Responses<'a, S: Signature, O: ?Sized + 'static, C> {
-    emission: Emission<'a, S, O>,
-    call: C,
+    pub(crate) emission: Emission<'a, S, O>,
+    pub(crate) call: C,
 }
 
 impl<S: Signature, O: ?Sized + 'static, R, C> Iterator for Responses<'_, S, O, C>

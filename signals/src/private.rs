@@ -18,7 +18,7 @@ pub use crate::policy::PolicyState;
 pub use crate::reader::light_reads;
 pub use crate::receiver_info::ReceiverInfo;
 pub use crate::registry::SignalEntry;
-pub use crate::robust::{Fallible, fallible, infallible};
+pub use crate::robust::{Fallible, PlainSend, RobustSend, UnitSend, fallible, infallible};
 pub use crate::sender::{SenderPointer, sender_name};
 pub use crate::signal::{Accepts, AcceptsAsync, AcceptsFrom};
 pub use crate::signature::Signature;

@@ -6,14 +6,14 @@ use core::convert::Infallible;
 use core::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use crate::ReceiverError;
+use crate::async_send::Reporter;
 use crate::connections::Connections;
 use crate::dispatch::StaticSlots;
-use crate::emission::Emission;
-use crate::error_hook::report;
+use crate::emission::{Emission, Responses};
 use crate::failure::Failure;
 use crate::list::Target;
 use crate::signature::Signature;
-use crate::{ReceiverError, ReceiverInfo};
 
 /// What a receiver's result is made of: its value, or the `Err` that makes
 /// it a failure. Implemented for every `Result`: the signals whose
@@ -51,37 +51,55 @@ pub fn fallible<R: Fallible>(response: R) -> Result<R::Value, R::Error> {
     response.into_result()
 }
 
-impl<S: Signature> Connections<S> {
-    /// Calls every receiver of a send from `O`, in call order, whatever
-    /// happens: `call` calls one, and returns `None` for a receiver that
-    /// produced no result; `split` tells a value from an `Err`. Returns
-    /// each result and each failure, in call order.
-    pub fn send_robust<O, R, T, E>(
-        &self,
-        statics: StaticSlots<'_, S, O>,
-        mut call: impl FnMut(Target<'_, S, O>) -> Option<R>,
-        split: fn(R) -> Result<T, E>,
-    ) -> Vec<Result<T, ReceiverError<E>>>
-    where
-        O: ?Sized + 'static,
-        E: fmt::Debug,
-    {
-        let mut results = Vec::new();
-        self.robust(statics, |target, receiver| {
-            match catch_unwind(AssertUnwindSafe(|| call(target))) {
-                Ok(None) => {}
-                Ok(Some(response)) => match split(response) {
-                    Ok(value) => results.push(Ok(value)),
-                    Err(error) => {
-                        results.push(Err(self.failed(receiver, Failure::Returned(error))));
-                    }
-                },
-                Err(payload) => results.push(Err(self.panicked(receiver, &*payload))),
-            }
-        });
-        results
-    }
+/// How a signal whose receivers return nothing sends: plainly, or
+/// robustly. The generated sends share one body, generic over this.
+#[doc(hidden)]
+pub trait UnitSend {
+    type Output;
 
+    fn send<'s, S: Signature, O: ?Sized + 'static>(
+        connections: &Connections<S>,
+        statics: impl FnOnce() -> StaticSlots<'s, S, O>,
+        call: impl FnMut(Target<'_, S, O>),
+    ) -> Self::Output;
+}
+
+/// `send`: a panic propagates.
+#[doc(hidden)]
+pub struct PlainSend;
+
+impl UnitSend for PlainSend {
+    type Output = ();
+
+    // Every send is this: see `Connections::emit`.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    fn send<'s, S: Signature, O: ?Sized + 'static>(
+        connections: &Connections<S>,
+        statics: impl FnOnce() -> StaticSlots<'s, S, O>,
+        call: impl FnMut(Target<'_, S, O>),
+    ) {
+        connections.emit(statics, call);
+    }
+}
+
+/// `send_robust`: the failures.
+#[doc(hidden)]
+pub struct RobustSend;
+
+impl UnitSend for RobustSend {
+    type Output = Vec<ReceiverError>;
+
+    fn send<'s, S: Signature, O: ?Sized + 'static>(
+        connections: &Connections<S>,
+        statics: impl FnOnce() -> StaticSlots<'s, S, O>,
+        call: impl FnMut(Target<'_, S, O>),
+    ) -> Vec<ReceiverError> {
+        connections.send_robust_unit(statics(), call)
+    }
+}
+
+impl<S: Signature> Connections<S> {
     /// Calls every receiver of a send from `O` that returns nothing, in
     /// call order, whatever happens; returns the failures.
     pub fn send_robust_unit<O: ?Sized + 'static>(
@@ -89,77 +107,70 @@ impl<S: Signature> Connections<S> {
         statics: StaticSlots<'_, S, O>,
         mut call: impl FnMut(Target<'_, S, O>),
     ) -> Vec<ReceiverError> {
+        let mut emission: Emission<'_, S, O> = self.emission(statics);
+        let reporter = Reporter::of::<S>(emission.shared());
         let mut failures = Vec::new();
-        self.robust(statics, |target, receiver| {
-            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| call(target))) {
-                failures.push(self.panicked(receiver, &*payload));
+        while let Some(next) = emission.next_described() {
+            for _ in 0..next.times {
+                if let Err(payload) = catch_unwind(AssertUnwindSafe(|| call(next.target))) {
+                    failures.push(reporter.panicked(next.receiver, &*payload));
+                }
             }
-        });
+        }
         failures
     }
+}
 
-    /// Calls the receivers of a send from `O` in call order until one
-    /// returns an `Err`; a panic propagates, as in `send`.
+impl<S, O, R, C> Responses<'_, S, O, C>
+where
+    S: Signature,
+    O: ?Sized + 'static,
+    C: FnMut(Target<'_, S, O>) -> Option<R>,
+{
+    /// Calls every receiver, in call order, whatever happens; `split`
+    /// tells an `Err` from a value. Returns each result and each failure,
+    /// in call order: a receiver that gave no result gives nothing.
+    pub fn robust<T, E: fmt::Debug>(
+        mut self,
+        split: fn(R) -> Result<T, E>,
+    ) -> Vec<Result<T, ReceiverError<E>>> {
+        let reporter = Reporter::of::<S>(self.emission.shared());
+        let call = &mut self.call;
+        let mut results = Vec::new();
+        while let Some(next) = self.emission.next_described() {
+            match catch_unwind(AssertUnwindSafe(|| call(next.target))) {
+                Ok(None) => {}
+                Ok(Some(response)) => results.push(
+                    split(response)
+                        .map_err(|error| reporter.error(next.receiver, Failure::Returned(error))),
+                ),
+                Err(payload) => results.push(Err(reporter.panicked(next.receiver, &*payload))),
+            }
+        }
+        results
+    }
+
+    /// Calls the receivers in call order until one returns an `Err`; a
+    /// panic propagates, as in `send`.
     ///
     /// # Errors
     ///
     /// The first `Err` a receiver returns, with the receiver.
-    pub fn try_send<O, R, T, E>(
-        &self,
-        statics: StaticSlots<'_, S, O>,
-        mut call: impl FnMut(Target<'_, S, O>) -> Option<R>,
+    pub fn try_all<T, E: fmt::Debug>(
+        mut self,
         split: fn(R) -> Result<T, E>,
-    ) -> Result<Vec<T>, ReceiverError<E>>
-    where
-        O: ?Sized + 'static,
-        E: fmt::Debug,
-    {
-        let mut emission = self.emission(statics);
+    ) -> Result<Vec<T>, ReceiverError<E>> {
+        let reporter = Reporter::of::<S>(self.emission.shared());
         let mut values = Vec::new();
-        while let Some(next) = emission.next_described() {
-            let Some(response) = call(next.target) else {
+        while let Some(next) = self.emission.next_described() {
+            let Some(response) = (self.call)(next.target) else {
                 continue;
             };
             match split(response) {
                 Ok(value) => values.push(value),
-                Err(error) => return Err(self.failed(next.receiver, Failure::Returned(error))),
+                Err(error) => return Err(reporter.error(next.receiver, Failure::Returned(error))),
             }
         }
         Ok(values)
-    }
-
-    /// Calls `each` with every receiver of a send from `O` and its
-    /// description, as many times as its `repeat` says.
-    fn robust<O: ?Sized + 'static>(
-        &self,
-        statics: StaticSlots<'_, S, O>,
-        mut each: impl FnMut(Target<'_, S, O>, &ReceiverInfo),
-    ) {
-        let mut emission: Emission<'_, S, O> = self.emission(statics);
-        while let Some(next) = emission.next_described() {
-            for _ in 0..next.times {
-                each(next.target, next.receiver);
-            }
-        }
-    }
-
-    fn panicked<E: fmt::Debug>(
-        &self,
-        receiver: &ReceiverInfo,
-        payload: &(dyn core::any::Any + Send),
-    ) -> ReceiverError<E> {
-        let error = ReceiverError::panicked(S::SIGNAL_NAME, receiver.clone(), payload);
-        report(self.existing(), &error);
-        error
-    }
-
-    fn failed<E: fmt::Debug>(
-        &self,
-        receiver: &ReceiverInfo,
-        failure: Failure<E>,
-    ) -> ReceiverError<E> {
-        let error = ReceiverError::new(S::SIGNAL_NAME, receiver.clone(), failure);
-        report(self.existing(), &error);
-        error
     }
 }

@@ -4,7 +4,8 @@
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{ToTokens, quote};
 
-use super::expand::{Parts, Sources, local, options_param, result_parts};
+use super::expand::{Parts, Sources, local, options_param};
+use super::sync_sends::result_parts;
 use crate::render::tokens_to_string;
 
 /// A runtime receiver as the signal's `Dyn`: for an async signal, a sync

@@ -67,6 +67,10 @@ pub(super) struct Parts<'a> {
     /// The associated function that gives a closure the signature of the
     /// signal's runtime receivers (see `async_methods::step_helper`).
     pub(super) step_helper: Ident,
+    /// The generic body of a signal's sends, and its parameter that says
+    /// how it sends.
+    pub(super) send_body: Ident,
+    pub(super) robust_flag: Ident,
 }
 
 /// A signal type's generics with `'static` added to each type parameter:
@@ -173,6 +177,8 @@ pub fn expand(options: &Options, signal: &Signal) -> TokenStream {
             .and_then(|bytes| bytes.base10_parse().ok())
             .unwrap_or(super::attr::DEFAULT_ASYNC_INLINE),
         step_helper: fresh_ident("__step", &taken, Span::call_site()),
+        send_body: fresh_ident("__send", &taken, Span::call_site()),
+        robust_flag: fresh_ident("Mode", &taken, Span::call_site()),
     };
     let signature = signature_impl(&parts);
     let methods = methods(&parts);
@@ -512,10 +518,10 @@ fn methods(parts: &Parts) -> TokenStream {
         )
     } else {
         let send = match parts.signal.output {
-            None => unit_send(parts, &sources),
-            Some(output) => returning_send(parts, &sources, output),
+            None => super::sync_sends::unit_sends(parts, &sources),
+            Some(output) => super::sync_sends::returning_sends(parts, &sources, output),
         };
-        (send, robust_send(parts, &sources))
+        (send, TokenStream::new())
     };
     let connect = connect_methods(parts, &sources);
     let connect_weak = weak_connect_methods(parts, &sources);
@@ -529,399 +535,6 @@ fn methods(parts: &Parts) -> TokenStream {
             #manage
         }
     }
-}
-
-/// The target-calling closures of a plain send and of a send from
-/// `sender`.
-fn call_targets(parts: &Parts, returning: bool) -> (TokenStream, TokenStream) {
-    let Parts {
-        krate, sender_arg, ..
-    } = parts;
-    (
-        call_target(parts, &quote!(&#krate::__private::NoSender), returning),
-        call_target(parts, &quote!(#sender_arg), returning),
-    )
-}
-
-/// The closure that calls one [`Target`], with `sender` where it is wanted.
-/// `respond` wraps a result: `Some(..)` for iterators, nothing for `send`.
-fn call_target(parts: &Parts, sender: &TokenStream, returning: bool) -> TokenStream {
-    let Parts {
-        krate, arguments, ..
-    } = parts;
-    let receiver = Ident::new("receiver", Span::mixed_site());
-    let target = Ident::new("target", Span::mixed_site());
-    let target_type = quote!(#krate::__private::Target);
-    let any = Ident::new("any_sender", Span::mixed_site());
-    let lend = quote!(#krate::AnySender::lend);
-    let (when, policy) = (
-        Ident::new("when", Span::mixed_site()),
-        Ident::new("policy", Span::mixed_site()),
-    );
-    let (some, weak, guarded) = if returning {
-        (
-            quote!(::core::option::Option::Some),
-            quote!(#receiver(#(#arguments),*)),
-            quote! {
-                if #when(#(#arguments),*) && #policy.claim() {
-                    ::core::option::Option::Some(#receiver(#(#arguments),*))
-                } else {
-                    ::core::option::Option::None
-                }
-            },
-        )
-    } else {
-        (
-            quote!(),
-            quote!({ #receiver(#(#arguments),*); }),
-            quote! {
-                if #when(#(#arguments),*) && #policy.claim() {
-                    for _ in 0..#policy.repeat() {
-                        #receiver(#(#arguments),*);
-                    }
-                }
-            },
-        )
-    };
-    quote! {
-        |#target| match #target {
-            #target_type::Static(#receiver) => #some(#receiver(#(#arguments),*)),
-            #target_type::StaticOptional(#receiver) => #weak,
-            #target_type::StaticAsync(#receiver) => match #receiver {},
-            #target_type::StaticSender(#receiver) => #some(#receiver(#sender, #(#arguments),*)),
-            #target_type::StaticAnySender(#receiver) => #some(#lend(#sender, |#any| #receiver(#any, #(#arguments),*))),
-            #target_type::Runtime(#receiver) => #some(#receiver(#(#arguments),*)),
-            #target_type::RuntimeSender(#receiver) => #some(#receiver(#sender, #(#arguments),*)),
-            #target_type::RuntimeAnySender(#receiver) => #some(#lend(#sender, |#any| #receiver(#any, #(#arguments),*))),
-            #target_type::Weak(#receiver) => #weak,
-            #target_type::RuntimeWhen(#when, #policy, #receiver) => #guarded,
-        }
-    }
-}
-
-/// `send` and `send_from` of a signal without a return value.
-fn unit_send(parts: &Parts, sources: &Sources) -> TokenStream {
-    let Parts {
-        krate,
-        signal,
-        names,
-        types,
-        sender_arg,
-        ..
-    } = parts;
-    let Sources {
-        connections,
-        statics,
-        statics_from,
-        ..
-    } = sources;
-    let ident = signal.ident;
-    let lifetimes = &signal.lifetimes;
-    let (call, call_from) = call_targets(parts, false);
-    let send_doc = format!(
-        "Calls every receiver of [`{ident}`](Self) that has no sender filter, in call order."
-    );
-    let send_from_doc = format!(
-        "Calls the receivers of [`{ident}`](Self) without a sender filter and those \
-         registered for the type of `{sender_arg}`, in call order. A filtered receiver may \
-         take `{sender_arg}` as its first argument."
-    );
-    quote! {
-        #[doc = #send_doc]
-        #[inline]
-        pub fn send<#(#lifetimes),*>(&self, #(#names: #types),*) {
-            #connections.emit::<#krate::__private::NoSender>(|| #statics, #call);
-        }
-
-        #[doc = #send_from_doc]
-        #[inline]
-        pub fn send_from<#(#lifetimes),*>(
-            &self,
-            #sender_arg: &(impl ::core::any::Any + ?::core::marker::Sized),
-            #(#names: #types),*
-        ) {
-            #connections.emit(|| #statics_from, #call_from);
-        }
-    }
-}
-
-/// `send` and `send_from` collecting the results, and their lazy,
-/// allocation-free forms `send_iter` and `send_from_iter`.
-fn returning_send(parts: &Parts, sources: &Sources, output: &Type) -> TokenStream {
-    let Parts {
-        krate,
-        signal,
-        names,
-        types,
-        sender_type,
-        sender_arg,
-        iter_lifetime,
-        captured,
-        ..
-    } = parts;
-    let Sources {
-        connections,
-        statics,
-        statics_from,
-        ..
-    } = sources;
-    let ident = signal.ident;
-    let lifetimes = &signal.lifetimes;
-    let (call, call_from) = call_targets(parts, true);
-    // The iterator borrows every argument: name each elided lifetime so the
-    // return type can say what it captures, whatever the caller's edition.
-    let iter_types: Vec<Type> = types
-        .iter()
-        .map(|ty| {
-            let mut ty = (*ty).clone();
-            NameElidedLifetimes(iter_lifetime).visit_type_mut(&mut ty);
-            ty
-        })
-        .collect();
-    let send_doc = format!(
-        "Calls every receiver of [`{ident}`](Self) that has no sender filter, in call order, \
-         and returns their results in that order. [`send_iter`](Self::send_iter) does the same \
-         without allocating."
-    );
-    let send_from_doc = format!(
-        "Like [`send`](Self::send), and also calls the receivers registered for the type of \
-         `{sender_arg}`. [`send_from_iter`](Self::send_from_iter) does the same without \
-         allocating."
-    );
-    let send_iter_doc = format!(
-        "Calls the receivers of [`{ident}`](Self) that [`send`](Self::send) calls, one by one as \
-         the iterator is advanced, yielding each result: fold, or stop early, without allocating. \
-         Receivers after the point where the iterator is dropped are not called."
-    );
-    let send_from_iter_doc = "The lazy form of [`send_from`](Self::send_from): each receiver \
-         is called as the iterator is advanced.";
-    quote! {
-        #[doc = #send_doc]
-        #[inline]
-        pub fn send<#(#lifetimes),*>(&self, #(#names: #types),*) -> ::std::vec::Vec<#output> {
-            ::core::iter::Iterator::collect(self.send_iter(#(#names),*))
-        }
-
-        #[doc = #send_from_doc]
-        #[inline]
-        pub fn send_from<#(#lifetimes),*>(
-            &self,
-            #sender_arg: &(impl ::core::any::Any + ?::core::marker::Sized),
-            #(#names: #types),*
-        ) -> ::std::vec::Vec<#output> {
-            ::core::iter::Iterator::collect(self.send_from_iter(#sender_arg, #(#names),*))
-        }
-
-        #[doc = #send_iter_doc]
-        #[inline]
-        #[must_use = "receivers are called only as the iterator is advanced"]
-        pub fn send_iter<#iter_lifetime, #(#lifetimes),*>(
-            &#iter_lifetime self,
-            #(#names: #iter_types),*
-        ) -> impl ::core::iter::Iterator<Item = #output>
-               + use<#iter_lifetime, #(#lifetimes,)* #(#captured),*> {
-            #connections
-                .emission::<#krate::__private::NoSender>(#statics)
-                .responses(move #call)
-        }
-
-        #[doc = #send_from_iter_doc]
-        #[inline]
-        #[must_use = "receivers are called only as the iterator is advanced"]
-        pub fn send_from_iter<
-            #iter_lifetime,
-            #(#lifetimes,)*
-            #sender_type: ::core::any::Any + ?::core::marker::Sized
-        >(
-            &#iter_lifetime self,
-            #sender_arg: &#iter_lifetime #sender_type,
-            #(#names: #iter_types),*
-        ) -> impl ::core::iter::Iterator<Item = #output>
-               + use<#iter_lifetime, #(#lifetimes,)* #(#captured,)* #sender_type> {
-            #connections.emission(#statics_from).responses(move #call_from)
-        }
-    }
-}
-
-/// `send_robust` and `send_from_robust`, which call every receiver whatever
-/// happens; and for receivers that return a `Result`, `try_send` and
-/// `try_send_from`, which stop at the first `Err`.
-fn robust_send(parts: &Parts, sources: &Sources) -> TokenStream {
-    let Parts {
-        krate,
-        signal,
-        names,
-        types,
-        sender_arg,
-        ..
-    } = parts;
-    let Sources {
-        connections,
-        statics,
-        statics_from,
-        ..
-    } = sources;
-    let ident = signal.ident;
-    let lifetimes = &signal.lifetimes;
-    let private = quote!(#krate::__private);
-    let error = quote!(#krate::ReceiverError);
-    let sender_param = quote!(#sender_arg: &(impl ::core::any::Any + ?::core::marker::Sized));
-    let robust_doc = format!(
-        "Like [`send`](Self::send), but calls every receiver of [`{ident}`](Self) whatever \
-         happens: a receiver's panic is caught and reported, and the next receiver is called. \
-         Every failure is also shown to the error hooks (see [`set_error_hook`](Self::set_error_hook))."
-    );
-    let robust_from_doc = "Like [`send_from`](Self::send_from), calling every receiver whatever \
-         happens, as [`send_robust`](Self::send_robust) does.";
-    let must_use = "the failures of the receivers are returned, not propagated";
-    let Some(output) = signal.output else {
-        let (call, call_from) = call_targets(parts, false);
-        return quote! {
-            #[doc = #robust_doc]
-            #[doc = ""]
-            #[doc = "Returns the failures, in call order: empty if every receiver returned."]
-            #[must_use = #must_use]
-            pub fn send_robust<#(#lifetimes),*>(&self, #(#names: #types),*) -> ::std::vec::Vec<#error> {
-                #connections.send_robust_unit::<#private::NoSender>(#statics, #call)
-            }
-
-            #[doc = #robust_from_doc]
-            #[must_use = #must_use]
-            pub fn send_from_robust<#(#lifetimes),*>(&self, #sender_param, #(#names: #types),*) -> ::std::vec::Vec<#error> {
-                #connections.send_robust_unit(#statics_from, #call_from)
-            }
-        };
-    };
-    let (call, call_from) = call_targets(parts, true);
-    let (value, error, split, results_doc, try_send) = match result_parts(krate, output) {
-        Some((value, failure)) => (
-            value,
-            quote!(#error<#failure>),
-            quote!(#private::fallible::<#output>),
-            "Returns each receiver's `Ok` value or failure, in call order: a receiver that \
-             returned an `Err` failed too.",
-            try_send_methods(parts, sources),
-        ),
-        None => (
-            output.to_token_stream(),
-            error,
-            quote!(#private::infallible::<#output>),
-            "Returns each receiver's result or failure, in call order.",
-            quote!(),
-        ),
-    };
-    quote! {
-        #[doc = #robust_doc]
-        #[doc = ""]
-        #[doc = #results_doc]
-        #[must_use = #must_use]
-        pub fn send_robust<#(#lifetimes),*>(
-            &self,
-            #(#names: #types),*
-        ) -> ::std::vec::Vec<::core::result::Result<#value, #error>> {
-            #connections.send_robust::<#private::NoSender, _, _, _>(#statics, #call, #split)
-        }
-
-        #[doc = #robust_from_doc]
-        #[must_use = #must_use]
-        pub fn send_from_robust<#(#lifetimes),*>(
-            &self,
-            #sender_param,
-            #(#names: #types),*
-        ) -> ::std::vec::Vec<::core::result::Result<#value, #error>> {
-            #connections.send_robust(#statics_from, #call_from, #split)
-        }
-
-        #try_send
-    }
-}
-
-/// `try_send` and `try_send_from`, for a signal whose receivers return a
-/// `Result`.
-fn try_send_methods(parts: &Parts, sources: &Sources) -> TokenStream {
-    let Parts {
-        krate,
-        signal,
-        names,
-        types,
-        sender_arg,
-        ..
-    } = parts;
-    let Sources {
-        connections,
-        statics,
-        statics_from,
-        ..
-    } = sources;
-    let Some(output) = signal.output else {
-        return quote!();
-    };
-    let Some((value, failure)) = result_parts(krate, output) else {
-        return quote!();
-    };
-    let ident = signal.ident;
-    let lifetimes = &signal.lifetimes;
-    let private = quote!(#krate::__private);
-    let error = quote!(#krate::ReceiverError<#failure>);
-    let split = quote!(#private::fallible::<#output>);
-    let (call, call_from) = call_targets(parts, true);
-    let try_doc = format!(
-        "Calls the receivers of [`{ident}`](Self) in call order, like [`send`](Self::send), until \
-         one returns an `Err`: returns that error, with the receiver that returned it, and calls \
-         no further receiver. Otherwise returns every `Ok` value, in call order. A panic \
-         propagates, as in `send`."
-    );
-    let try_from_doc = "Like [`try_send`](Self::try_send), for a send from `sender`, as \
-         [`send_from`](Self::send_from) makes.";
-    quote! {
-        #[doc = #try_doc]
-        pub fn try_send<#(#lifetimes),*>(
-            &self,
-            #(#names: #types),*
-        ) -> ::core::result::Result<::std::vec::Vec<#value>, #error> {
-            #connections.try_send::<#private::NoSender, _, _, _>(#statics, #call, #split)
-        }
-
-        #[doc = #try_from_doc]
-        pub fn try_send_from<#(#lifetimes),*>(
-            &self,
-            #sender_arg: &(impl ::core::any::Any + ?::core::marker::Sized),
-            #(#names: #types),*
-        ) -> ::core::result::Result<::std::vec::Vec<#value>, #error> {
-            #connections.try_send(#statics_from, #call_from, #split)
-        }
-    }
-}
-
-/// The value and error types of a `Result` output, spelled as written for
-/// `Result<T, E>`, through `Fallible` for an alias such as `io::Result<T>`;
-/// `None` for any other output.
-pub(super) fn result_parts(krate: &syn::Path, output: &Type) -> Option<(TokenStream, TokenStream)> {
-    let Type::Path(path) = output else {
-        return None;
-    };
-    let last = path.path.segments.last()?;
-    if last.ident != "Result" {
-        return None;
-    }
-    if let syn::PathArguments::AngleBracketed(arguments) = &last.arguments {
-        let types: Vec<&Type> = arguments
-            .args
-            .iter()
-            .filter_map(|argument| match argument {
-                syn::GenericArgument::Type(ty) => Some(ty),
-                _ => None,
-            })
-            .collect();
-        if let [value, error] = types[..] {
-            return Some((value.to_token_stream(), error.to_token_stream()));
-        }
-    }
-    let fallible = quote!(#krate::__private::Fallible);
-    Some((
-        quote!(<#output as #fallible>::Value),
-        quote!(<#output as #fallible>::Error),
-    ))
 }
 
 /// `connect` and its variants: a sender filter, a weak target, options.
@@ -1260,7 +873,7 @@ impl VisitMut for AnonymousLifetimes {
     fn visit_type_bare_fn_mut(&mut self, _: &mut syn::TypeBareFn) {}
 }
 
-struct NameElidedLifetimes<'a>(&'a Lifetime);
+pub(super) struct NameElidedLifetimes<'a>(pub(super) &'a Lifetime);
 
 impl VisitMut for NameElidedLifetimes<'_> {
     fn visit_type_reference_mut(&mut self, reference: &mut syn::TypeReference) {
