@@ -466,3 +466,26 @@ fn a_receiver_disconnected_during_a_send_is_not_called_by_it() {
         drop(second);
     });
 }
+
+// An argument whose type binds lifetimes of its own keeps them.
+
+#[signal]
+pub async fn formatted(format: &(dyn Fn(&str) -> String + Sync), name: &str) -> String;
+
+#[receiver(signal = formatted)]
+fn sync_format(format: &(dyn Fn(&str) -> String + Sync), name: &str) -> String {
+    format(name)
+}
+
+#[receiver(signal = formatted)]
+async fn async_format(format: &(dyn Fn(&str) -> String + Sync), name: &str) -> String {
+    yield_now().await;
+    format(name).to_uppercase()
+}
+
+#[test]
+fn arguments_that_bind_their_own_lifetimes_pass_through() {
+    let greet = |name: &str| format!("hello {name}");
+    let sent = futures_executor::block_on(formatted.send(&greet, "ada"));
+    assert_eq!(sent, ["HELLO ADA", "hello ada"]);
+}

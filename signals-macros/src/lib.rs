@@ -14,6 +14,7 @@ mod errors;
 mod fresh;
 mod group;
 mod handler;
+mod lifetimes;
 mod receiver;
 mod render;
 mod signal;

@@ -5,7 +5,6 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::visit_mut::VisitMut;
 use syn::{FnArg, Lifetime, ReturnType, Type};
 
 use super::ast::ReceiverFn;
@@ -33,11 +32,7 @@ pub(super) fn registration(
         .inputs
         .iter()
         .filter_map(|input| match input {
-            FnArg::Typed(typed) => {
-                let mut ty = (*typed.ty).clone();
-                UnifyLifetimes(&lifetime).visit_type_mut(&mut ty);
-                Some(ty)
-            }
+            FnArg::Typed(typed) => Some(crate::lifetimes::unified(&typed.ty, &lifetime)),
             FnArg::Receiver(_) => None,
         })
         .collect();
@@ -93,26 +88,4 @@ pub(super) fn registration(
         }
     };
     (Some(items), definition)
-}
-
-/// Replaces every lifetime but `'static` with one, named or elided.
-struct UnifyLifetimes<'a>(&'a Lifetime);
-
-impl VisitMut for UnifyLifetimes<'_> {
-    fn visit_type_reference_mut(&mut self, reference: &mut syn::TypeReference) {
-        match &reference.lifetime {
-            Some(lifetime) if lifetime.ident == "static" => {}
-            _ => reference.lifetime = Some(self.0.clone()),
-        }
-        self.visit_type_mut(&mut reference.elem);
-    }
-
-    fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
-        if lifetime.ident != "static" {
-            *lifetime = self.0.clone();
-        }
-    }
-
-    // A nested `fn(&T)` binds its own lifetimes.
-    fn visit_type_bare_fn_mut(&mut self, _: &mut syn::TypeBareFn) {}
 }

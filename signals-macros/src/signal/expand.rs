@@ -811,11 +811,7 @@ fn manage_methods(parts: &Parts, sources: &Sources) -> TokenStream {
 fn unified(types: &[&Type], lifetime: &Lifetime) -> (Vec<Type>, TokenStream, TokenStream) {
     let unified: Vec<Type> = types
         .iter()
-        .map(|ty| {
-            let mut ty = (*ty).clone();
-            UnifyLifetimes(lifetime).visit_type_mut(&mut ty);
-            ty
-        })
+        .map(|ty| crate::lifetimes::unified(ty, lifetime))
         .collect();
     let borrows = unified.iter().any(|ty| {
         let mut found = FindsLifetime(lifetime, false);
@@ -836,28 +832,6 @@ impl<'ast> syn::visit::Visit<'ast> for FindsLifetime<'_> {
     fn visit_lifetime(&mut self, lifetime: &'ast Lifetime) {
         self.1 |= lifetime.ident == self.0.ident;
     }
-}
-
-/// Replaces every lifetime but `'static` with one, named or elided.
-struct UnifyLifetimes<'a>(&'a Lifetime);
-
-impl VisitMut for UnifyLifetimes<'_> {
-    fn visit_type_reference_mut(&mut self, reference: &mut syn::TypeReference) {
-        match &reference.lifetime {
-            Some(lifetime) if lifetime.ident == "static" => {}
-            _ => reference.lifetime = Some(self.0.clone()),
-        }
-        self.visit_type_mut(&mut reference.elem);
-    }
-
-    fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
-        if lifetime.ident != "static" {
-            *lifetime = self.0.clone();
-        }
-    }
-
-    // A nested `fn(&T)` binds its own lifetimes.
-    fn visit_type_bare_fn_mut(&mut self, _: &mut syn::TypeBareFn) {}
 }
 
 /// Replaces every lifetime but `'static` with `'_`.
