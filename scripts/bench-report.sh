@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" != "--report-only" ]; then
     cargo bench --bench peers
+    cargo bench --bench async_send
     cargo bench --bench rounds 2>/dev/null > target/bench-rounds.tsv
 fi
 cargo bench --bench allocations 2>/dev/null > target/bench-allocations.tsv
@@ -20,6 +21,8 @@ if command -v valgrind >/dev/null; then
         echo "## Instructions per emit"
         echo
         echo "Counted by callgrind (\`scripts/instructions.sh\`): they do not scatter like times."
+        echo "\`async_static\` is \`send(..).await\` to \`async fn\` receivers that are ready at"
+        echo "once, on a no-op waker; \`async_by_hand\` the same functions awaited by hand."
         echo
         bash scripts/instructions.sh
         echo

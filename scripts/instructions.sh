@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 cargo bench --bench instructions --no-run 2>/dev/null
 binary=$(ls -t target/release/deps/instructions-* | grep -v '\.d$' | head -n 1)
 n=${N:-20000}
-contenders=${*:-fn_slice static static_counted boxed_dyn unprotected runtime runtime_counted signals2 event_listener_primitives rwlock}
+contenders=${*:-fn_slice static static_counted boxed_dyn unprotected runtime runtime_counted signals2 event_listener_primitives rwlock async_by_hand async_static}
 count() {
     valgrind --tool=callgrind --callgrind-out-file=/dev/null "$binary" "$1" "$2" 2>&1 \
         | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
