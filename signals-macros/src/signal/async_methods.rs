@@ -132,6 +132,7 @@ pub(super) fn send_methods(parts: &Parts, sources: &Sources) -> TokenStream {
         &send_output,
         &send_collect,
     ));
+    methods.push(call_body(parts));
     methods.extend(pair(
         "send_robust",
         "send_from_robust",
@@ -201,12 +202,13 @@ fn method(parts: &Parts, sources: &Sources, method: &Method) -> TokenStream {
     let private = quote!(#krate::__private);
     let inline = Literal::usize_unsuffixed(parts.async_inline);
     let name = Ident::new(name, Span::call_site());
-    let (generics, sender, slots, call, captured, sender_generic) = if *from {
+    let call = &parts.send_body;
+    let (generics, sender, slots, caller, captured, sender_generic) = if *from {
         (
             quote!(<#lifetime, #sender_type: ::core::any::Any + ?::core::marker::Sized>),
             quote!(#sender_arg: &#lifetime #sender_type,),
             &sources.statics_from,
-            call_target(parts, &quote!(#sender_arg)),
+            quote!(#sender_arg),
             quote!(use<#lifetime, #sender_type>),
             quote!(#sender_type),
         )
@@ -215,7 +217,7 @@ fn method(parts: &Parts, sources: &Sources, method: &Method) -> TokenStream {
             quote!(<#lifetime>),
             quote!(),
             &sources.statics,
-            call_target(parts, &quote!(&#private::NoSender)),
+            quote!(&#private::NoSender),
             quote!(use<#lifetime>),
             quote!(#private::NoSender),
         )
@@ -228,7 +230,43 @@ fn method(parts: &Parts, sources: &Sources, method: &Method) -> TokenStream {
             #sender
             #(#names: #unified_types),*
         ) -> impl ::core::future::Future<Output = #output> + #captured {
-            #connections.send_async::<#sender_generic, #response, _, _, #inline>(#slots, #call, #collect)
+            #connections.send_async::<#sender_generic, #response, _, _, #inline>(
+                #slots,
+                Self::#call(#caller, #(#names),*),
+                #collect,
+            )
+        }
+    }
+}
+
+/// The one closure every send of an async signal calls its receivers
+/// with, from a sender of any type.
+fn call_body(parts: &Parts) -> TokenStream {
+    let Parts {
+        krate,
+        names,
+        unified_types,
+        sender_type,
+        sender_arg,
+        iter_lifetime: lifetime,
+        response,
+        ..
+    } = parts;
+    let private = quote!(#krate::__private);
+    let call = &parts.send_body;
+    let body = call_target(parts, &quote!(#sender_arg));
+    quote! {
+        /// Calls one receiver, for every send.
+        #[doc(hidden)]
+        fn #call<#lifetime, #sender_type: ?::core::marker::Sized + 'static>(
+            #sender_arg: &#lifetime #sender_type,
+            #(#names: #unified_types),*
+        ) -> impl ::core::ops::FnMut(
+            #private::Target<'_, Self, #sender_type>,
+            #private::Filler<'_, '_, #lifetime, #response>,
+        ) -> #private::Step<#lifetime, #response>
+               + use<#lifetime, #sender_type> {
+            #body
         }
     }
 }
