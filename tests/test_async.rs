@@ -489,3 +489,126 @@ fn arguments_that_bind_their_own_lifetimes_pass_through() {
     let sent = futures_executor::block_on(formatted.send(&greet, "ada"));
     assert_eq!(sent, ["HELLO ADA", "hello ada"]);
 }
+
+// The concurrent send.
+
+#[signal]
+pub async fn handshake(round: u32) -> &'static str;
+
+static GREETED: AtomicU32 = AtomicU32::new(0);
+/// The drops of the futures of `stalled`'s receivers.
+static HANDSHAKE_DROPS: AtomicU32 = AtomicU32::new(0);
+
+struct CountsHandshakeDrop;
+
+impl Drop for CountsHandshakeDrop {
+    fn drop(&mut self) {
+        HANDSHAKE_DROPS.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// Called first, finishes last: it waits for `answer` to have run in the
+/// same round.
+#[receiver(signal = handshake, priority = 1)]
+async fn greet(round: u32) -> &'static str {
+    std::future::poll_fn(|cx| {
+        if GREETED.load(Ordering::SeqCst) >= round {
+            Poll::Ready("greeted")
+        } else {
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    })
+    .await
+}
+
+#[receiver(signal = handshake)]
+async fn answer(round: u32) -> &'static str {
+    yield_now().await;
+    GREETED.store(round, Ordering::SeqCst);
+    "answered"
+}
+
+/// Polls `future` `times` times with a no-op waker.
+fn poll_times<F: Future>(future: std::pin::Pin<&mut F>, times: usize) -> Poll<F::Output> {
+    let mut future = future;
+    let mut context = Context::from_waker(Waker::noop());
+    for _ in 1..times {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut context) {
+            return Poll::Ready(output);
+        }
+    }
+    future.as_mut().poll(&mut context)
+}
+
+#[test]
+fn a_concurrent_send_runs_receivers_together_and_keeps_call_order() {
+    // One after another, `greet` waits for `answer`, which never starts.
+    {
+        let mut sequential = pin!(handshake.send(1));
+        assert!(poll_times(sequential.as_mut(), 100).is_pending());
+    }
+    // Together, both finish, `answer` first; the results keep call order.
+    let mut concurrent = pin!(handshake.send_concurrent(1));
+    assert_eq!(
+        poll_times(concurrent.as_mut(), 100),
+        Poll::Ready(vec!["greeted", "answered"])
+    );
+    on_both(|| async {
+        let round = GREETED.load(Ordering::SeqCst) + 1;
+        assert_eq!(
+            handshake.send_concurrent(round).await,
+            ["greeted", "answered"]
+        );
+    });
+}
+
+#[signal]
+pub async fn stalled(id: u32);
+
+static STALLED_STARTS: AtomicU32 = AtomicU32::new(0);
+
+#[receiver(signal = stalled, priority = 1)]
+async fn stalled_first(_id: u32) {
+    let _guard = CountsHandshakeDrop;
+    STALLED_STARTS.fetch_add(1, Ordering::SeqCst);
+    std::future::pending::<()>().await;
+}
+
+#[receiver(signal = stalled)]
+async fn stalled_second(_id: u32) {
+    let _guard = CountsHandshakeDrop;
+    STALLED_STARTS.fetch_add(1, Ordering::SeqCst);
+    std::future::pending::<()>().await;
+}
+
+#[test]
+fn dropping_a_concurrent_send_drops_every_receivers_future() {
+    {
+        let mut sending = pin!(stalled.send_concurrent(1));
+        assert!(poll_times(sending.as_mut(), 3).is_pending());
+        // Both started at once, neither dropped.
+        assert_eq!(STALLED_STARTS.load(Ordering::SeqCst), 2);
+        assert_eq!(HANDSHAKE_DROPS.load(Ordering::SeqCst), 0);
+    }
+    assert_eq!(HANDSHAKE_DROPS.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn a_concurrent_send_includes_sync_and_runtime_receivers() {
+    futures_executor::block_on(async {
+        let _runtime = price_quote
+            .connect_async_with(&ConnectOptions::new().priority(3), |item: &Item| {
+                Box::pin(async move {
+                    yield_now().await;
+                    item.cents + 1
+                })
+            })
+            .scoped();
+        let item = Item { cents: 20_000 };
+        assert_eq!(
+            price_quote.send_concurrent(&item).await,
+            price_quote.send(&item).await
+        );
+    });
+}

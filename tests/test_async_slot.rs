@@ -159,3 +159,36 @@ fn runtime_async_receivers_are_awaited_and_dropped() {
     }
     assert_eq!(RUNTIME_DROPS.load(Ordering::SeqCst), 2);
 }
+
+#[signal]
+pub async fn together(step: u32) -> u32;
+
+static TOGETHER_DROPS: AtomicU32 = AtomicU32::new(0);
+
+#[receiver(signal = together, priority = 1)]
+async fn together_first(step: u32) -> u32 {
+    receiver_body(step, &TOGETHER_DROPS).await
+}
+
+#[receiver(signal = together)]
+async fn together_second(step: u32) -> u32 {
+    receiver_body(step + 1, &TOGETHER_DROPS).await
+}
+
+#[test]
+fn a_concurrent_send_drops_each_future_exactly_once() {
+    assert_eq!(block_on(together.send_concurrent(3)), [12, 16]);
+    assert_eq!(TOGETHER_DROPS.load(Ordering::SeqCst), 2);
+    {
+        // The first never finishes; the second does, and is dropped then.
+        let mut sending = pin!(together.send_concurrent(2));
+        assert!(poll_once(sending.as_mut()).is_pending());
+        assert!(poll_once(sending.as_mut()).is_pending());
+        assert_eq!(TOGETHER_DROPS.load(Ordering::SeqCst), 3);
+    }
+    assert_eq!(TOGETHER_DROPS.load(Ordering::SeqCst), 4);
+    // The second panics: the first, pending, is dropped with the send.
+    let panicked = std::panic::catch_unwind(|| block_on(together.send_concurrent(0)));
+    assert!(panicked.is_err());
+    assert_eq!(TOGETHER_DROPS.load(Ordering::SeqCst), 6);
+}

@@ -71,6 +71,15 @@ impl<'a, S: Signature, O: ?Sized + 'static> AsyncEmission<'a, S, O> {
         Self { way, infos, held }
     }
 
+    /// At least as many receivers as this emission will call.
+    pub(crate) fn upper_bound(&self) -> usize {
+        let statics = match &self.way {
+            Way::Statics(statics) => statics.size_hint().0,
+            Way::Merged(merged) => merged.statics.size_hint().0,
+        };
+        statics + self.held.len()
+    }
+
     /// The next receiver to call, and which one it is.
     #[inline]
     pub(crate) fn next_target(&mut self) -> Option<(Target<'_, S, O>, Receiver)> {

@@ -373,6 +373,12 @@
 //! - **Cancellation.** Dropping the send's future drops the future of the
 //!   receiver it was awaiting and calls no further receiver: each receiver
 //!   is called at most once per send. The signal stays usable.
+//! - **Concurrently, if asked.** `send_concurrent(..).await` starts every
+//!   receiver in call order, then polls the futures still pending together,
+//!   in call order at each wake: receivers that wait on one another finish,
+//!   and the results still come back in call order, whatever order the
+//!   receivers finish in. It allocates room for every receiver's future,
+//!   once per send; dropping it drops them all.
 //! - **Failures.** A panic propagates out of `.await`, as out of a sync
 //!   `send`; `send_robust().await` and `try_send().await` work as for sync
 //!   signals (see [failing receivers](#failing-receivers)), panics while a
@@ -1020,6 +1026,7 @@
     clippy::undocumented_unsafe_blocks
 )]
 
+mod async_concurrent;
 mod async_emission;
 mod async_send;
 mod async_slot;

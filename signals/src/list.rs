@@ -327,6 +327,10 @@ impl<S: Signature> Held<S> {
         }
     }
 
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
     /// The entry at `index`, which exists.
     pub(crate) fn at(&self, index: usize) -> &Entry<Callback<S>> {
         Self::typed(&self.entries[index])

@@ -5,6 +5,7 @@ pub use std::sync::{Arc, OnceLock};
 
 pub use inventory;
 
+pub use crate::async_concurrent::AsyncConcurrent;
 pub use crate::async_send::{
     AsyncSend, Collect, Discard, Failures, Robust, Step, TryValues, Values,
 };

@@ -39,6 +39,8 @@ struct Method<'a> {
     output: TokenStream,
     collect: TokenStream,
     from: bool,
+    /// `send_async`, or `send_concurrent`.
+    driver: &'a str,
 }
 
 /// `send`, `send_from`, `send_robust`, `send_from_robust`, and for
@@ -63,29 +65,9 @@ pub(super) fn send_methods(parts: &Parts, sources: &Sources) -> TokenStream {
         try_doc,
         try_from_doc,
     ] = docs(&ident.to_string(), &sender_arg.to_string());
-    let pair = |name: &'static str,
-                from_name: &'static str,
-                docs: [&str; 2],
-                output: &TokenStream,
-                collect: &TokenStream| {
-        [false, true].map(|from| {
-            let (name, doc) = if from {
-                (from_name, docs[1])
-            } else {
-                (name, docs[0])
-            };
-            method(
-                parts,
-                sources,
-                &Method {
-                    name,
-                    doc,
-                    output: output.clone(),
-                    collect: collect.clone(),
-                    from,
-                },
-            )
-        })
+    let (concurrent_doc, concurrent_from_doc) = concurrent_docs(&ident.to_string());
+    let pair = |names: [&str; 2], docs: [&str; 2], output: &TokenStream, collect: &TokenStream| {
+        pair(parts, sources, names, docs, output, collect)
     };
     let mut methods = Vec::new();
     let (send_output, send_collect, robust_output, robust_collect) = match signal.output {
@@ -103,8 +85,7 @@ pub(super) fn send_methods(parts: &Parts, sources: &Sources) -> TokenStream {
                     let tried = quote!(::core::result::Result<::std::vec::Vec<#value>, #error>);
                     let collect = quote!(#private::TryValues::new(#split));
                     methods.extend(pair(
-                        "try_send",
-                        "try_send_from",
+                        ["try_send", "try_send_from"],
                         [&try_doc, &try_from_doc],
                         &tried,
                         &collect,
@@ -126,16 +107,20 @@ pub(super) fn send_methods(parts: &Parts, sources: &Sources) -> TokenStream {
         }
     };
     methods.extend(pair(
-        "send",
-        "send_from",
+        ["send", "send_from"],
         [&send_doc, &from_doc],
+        &send_output,
+        &send_collect,
+    ));
+    methods.extend(pair(
+        ["send_concurrent", "send_from_concurrent"],
+        [&concurrent_doc, &concurrent_from_doc],
         &send_output,
         &send_collect,
     ));
     methods.push(call_body(parts));
     methods.extend(pair(
-        "send_robust",
-        "send_from_robust",
+        ["send_robust", "send_from_robust"],
         [&robust_doc, &robust_from_doc],
         &robust_output,
         &robust_collect,
@@ -180,6 +165,59 @@ fn docs(ident: &str, sender_arg: &str) -> [String; 6] {
     ]
 }
 
+/// A send method and its form from a sender.
+fn pair(
+    parts: &Parts,
+    sources: &Sources,
+    [name, from_name]: [&str; 2],
+    docs: [&str; 2],
+    output: &TokenStream,
+    collect: &TokenStream,
+) -> [TokenStream; 2] {
+    [false, true].map(|from| {
+        let (name, doc) = if from {
+            (from_name, docs[1])
+        } else {
+            (name, docs[0])
+        };
+        let driver = if name.ends_with("concurrent") {
+            "send_concurrent"
+        } else {
+            "send_async"
+        };
+        method(
+            parts,
+            sources,
+            &Method {
+                name,
+                doc,
+                output: output.clone(),
+                collect: collect.clone(),
+                from,
+                driver,
+            },
+        )
+    })
+}
+
+/// The docs of `send_concurrent` and `send_from_concurrent`.
+fn concurrent_docs(ident: &str) -> (String, String) {
+    (
+        format!(
+            "Like [`send`](Self::send), but runs the receivers' futures together: every \
+             receiver of [`{ident}`](Self) is started in call order (a sync one runs, an async \
+             one's future is polled once), then the futures still pending are polled in call \
+             order at each wake, until all are done. The results come back in call order, \
+             whatever order the receivers finish in. It allocates room for every receiver's \
+             future, once per send. A panic propagates, and dropping the future drops every \
+             receiver's."
+        ),
+        "Like [`send_from`](Self::send_from), with the receivers' futures run together, as \
+         [`send_concurrent`](Self::send_concurrent) does."
+            .to_owned(),
+    )
+}
+
 /// One send method: a plain send, or a send from `sender`.
 fn method(parts: &Parts, sources: &Sources, method: &Method) -> TokenStream {
     let Parts {
@@ -198,7 +236,9 @@ fn method(parts: &Parts, sources: &Sources, method: &Method) -> TokenStream {
         output,
         collect,
         from,
+        driver,
     } = method;
+    let driver = Ident::new(driver, Span::call_site());
     let private = quote!(#krate::__private);
     let inline = Literal::usize_unsuffixed(parts.async_inline);
     let name = Ident::new(name, Span::call_site());
@@ -230,7 +270,7 @@ fn method(parts: &Parts, sources: &Sources, method: &Method) -> TokenStream {
             #sender
             #(#names: #unified_types),*
         ) -> impl ::core::future::Future<Output = #output> + #captured {
-            #connections.send_async::<#sender_generic, #response, _, _, #inline>(
+            #connections.#driver::<#sender_generic, #response, _, _, #inline>(
                 #slots,
                 Self::#call(#caller, #(#names),*),
                 #collect,
