@@ -208,3 +208,63 @@ fn a_method_may_take_the_sender_or_not() {
     logged_in.send_from(&User { name: "dee" }, true);
     assert_eq!(*shared.greeted.lock().unwrap(), ["cy", "someone"]);
 }
+
+// Handlers of async signals: sync methods and `async fn` methods, awaited
+// in call order.
+
+pub struct Invoice {
+    pub cents: u64,
+}
+
+#[signal]
+pub async fn invoice_paid(invoice: &Invoice) -> String;
+
+/// Books each invoice, and mails a receipt: one sync method, one async.
+pub struct Accounting {
+    prefix: &'static str,
+}
+
+async fn yield_once() {
+    let mut yielded = false;
+    std::future::poll_fn(|cx| {
+        if yielded {
+            std::task::Poll::Ready(())
+        } else {
+            yielded = true;
+            cx.waker().wake_by_ref();
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+}
+
+#[handler]
+impl Accounting {
+    #[receiver(signal = invoice_paid, priority = 1)]
+    fn book(&self, invoice: &Invoice) -> String {
+        format!("{} booked {}", self.prefix, invoice.cents)
+    }
+
+    #[receiver(signal = invoice_paid)]
+    async fn mail_receipt(&self, invoice: &Invoice) -> String {
+        yield_once().await;
+        format!("{} mailed {}", self.prefix, invoice.cents)
+    }
+}
+
+#[test]
+fn a_handler_of_an_async_signal_has_async_methods() {
+    futures_executor::block_on(async {
+        let installed = Accounting { prefix: "acme" }.install();
+        let invoice = Invoice { cents: 250 };
+        assert_eq!(
+            invoice_paid.send(&invoice).await,
+            ["acme booked 250", "acme mailed 250"]
+        );
+        let receivers = invoice_paid.receivers();
+        assert_eq!(receivers[1].label(), Some("Accounting::mail_receipt"));
+        assert!(receivers[1].is_async());
+        drop(installed);
+        assert!(invoice_paid.send(&invoice).await.is_empty());
+    });
+}

@@ -443,11 +443,15 @@
 //! assert_eq!(total.load(Ordering::Relaxed), 3);
 //! ```
 //!
+//! A [handler object](#handler-objects) of an async signal may have `async
+//! fn` methods too: each call's future holds the handler.
+//!
 //! Limits, each a compile error where it applies: an async signal cannot
 //! take a `&mut` argument (each receiver may keep its arguments across an
 //! `.await`), and the arguments are borrowed for the whole send, with one
 //! lifetime; an `async fn` receiver cannot have a sender filter or
-//! `repeat` (sync receivers of an async signal can); a sync signal takes no
+//! `repeat`, nor an `async fn` handler method `when` (sync receivers of an
+//! async signal can); a sync signal takes no
 //! `async fn` receiver; `send_iter` is for sync signals. Async signal types
 //! are not available: declare async signals with `#[signal] async fn`.
 //!

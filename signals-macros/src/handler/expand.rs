@@ -86,6 +86,17 @@ fn connection(receiving: &ReceivingMethod, this: &Ident, type_name: &str) -> Tok
                 move |#(#arguments),*| #all,
             )
         },
+        // An async method: each call holds the handler in its future.
+        None if method.sig.asyncness.is_some() => {
+            let held = Ident::new("held", Span::mixed_site());
+            let awaited = quote_spanned!(name.span()=> #held.#name(#(#arguments),*).await);
+            quote! {
+                #signal.connect_async_with(&#options_name, move |#(#arguments),*| {
+                    let #held = ::std::sync::Arc::clone(&#handler);
+                    ::std::boxed::Box::pin(async move { #awaited })
+                })
+            }
+        }
         None => {
             let closure = quote!(move |#(#arguments),*| #all);
             if let Some(when) = &policy.when {

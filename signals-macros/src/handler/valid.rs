@@ -138,9 +138,6 @@ pub fn receiving_methods(block: &mut syn::ItemImpl) -> syn::Result<Vec<Receiving
 fn validate_method(method: &syn::ImplItemFn) -> syn::Result<()> {
     let mut errors = Errors::default();
     let sig = &method.sig;
-    if let Some(token) = &sig.asyncness {
-        errors.spanned(token, "a handler's receiving method cannot be `async`");
-    }
     if let Some(token) = &sig.unsafety {
         errors.spanned(token, "a handler's receiving method cannot be `unsafe`");
     }
@@ -177,6 +174,38 @@ fn validate_options(options: &Options, method: &syn::ImplItemFn) -> syn::Result<
             "`when` and `sender` together are not supported on a handler's method: \
              test the sender in the method",
         ));
+    }
+    if method.sig.asyncness.is_some() {
+        let refused = [
+            options.sender.as_ref().map(|sender| {
+                (
+                    sender.to_token_stream(),
+                    "an `async fn` receiving method cannot have a sender filter yet: drop \
+                     `sender`, or make the method a sync `fn`",
+                )
+            }),
+            options.policy.when.as_ref().map(|when| {
+                (
+                    when.to_token_stream(),
+                    "an `async fn` receiving method cannot have `when` yet: test the arguments \
+                     in the method",
+                )
+            }),
+            options
+                .policy
+                .repeat
+                .as_ref()
+                .filter(|(count, _)| *count > 1)
+                .map(|(_, literal)| {
+                    (
+                        literal.to_token_stream(),
+                        "an `async fn` receiving method cannot `repeat`: loop inside the method",
+                    )
+                }),
+        ];
+        if let Some((tokens, message)) = refused.into_iter().flatten().next() {
+            return Err(syn::Error::new_spanned(tokens, message));
+        }
     }
     let returns = match &method.sig.output {
         ReturnType::Default => false,
