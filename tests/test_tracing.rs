@@ -122,3 +122,31 @@ fn an_event_per_send_of_a_signal_with_results() {
         ]
     );
 }
+
+#[signal]
+pub async fn fetched(id: u64);
+
+// Ready at once: what is traced is its call.
+#[allow(clippy::unused_async)]
+#[receiver(signal = fetched)]
+async fn index(id: u64) {
+    std::hint::black_box(id);
+}
+
+#[test]
+fn an_async_send_traces_like_a_lazy_one() {
+    let _runtime = fetched.connect_async_with(&ConnectOptions::new().name("mirror"), |id| {
+        Box::pin(async move {
+            std::hint::black_box(id);
+        })
+    });
+    let lines = captured(|| futures_executor::block_on(fetched.send(3)));
+    assert_eq!(
+        lines,
+        [
+            "DEBUG message=send signal=fetched",
+            "TRACE message=call receiver=test_tracing::index",
+            "TRACE message=call receiver=mirror",
+        ]
+    );
+}

@@ -451,9 +451,9 @@
 //! `.await`), and the arguments are borrowed for the whole send, with one
 //! lifetime; an `async fn` receiver cannot have a sender filter or
 //! `repeat`, nor an `async fn` handler method `when` (sync receivers of an
-//! async signal can); a sync signal takes no
-//! `async fn` receiver; `send_iter` is for sync signals. Async signal types
-//! are not available: declare async signals with `#[signal] async fn`.
+//! async signal can); a sync signal takes no `async fn` receiver;
+//! `send_iter` is for sync signals. Async signal types are not available:
+//! declare async signals with `#[signal] async fn`.
 //!
 //! # Policies
 //!
