@@ -612,3 +612,18 @@ fn a_concurrent_send_includes_sync_and_runtime_receivers() {
         );
     });
 }
+
+/// An error type without `Debug`.
+pub struct Unprintable;
+
+#[signal]
+pub async fn unprintable(step: u32) -> Result<u32, Unprintable>;
+
+#[test]
+fn an_async_signal_may_return_errors_without_debug() {
+    let _refusing = unprintable.connect(|_| Err(Unprintable)).scoped();
+    futures_executor::block_on(async {
+        assert!(unprintable.try_send(1).await.is_err());
+        assert!(unprintable.send_robust(1).await[0].is_err());
+    });
+}

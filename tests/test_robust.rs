@@ -333,3 +333,28 @@ fn a_signal_type_sends_robustly_too() {
     assert_eq!(failures[0].signal(), "Progress");
     assert_eq!(calls.load(Ordering::Relaxed), 1);
 }
+
+/// An error type without `Debug`: its signals compile, and hooks see its
+/// name.
+pub struct Opaque(u32);
+
+#[signal]
+pub fn opaque_checked(value: u32) -> Result<u32, Opaque>;
+
+#[test]
+fn an_error_type_without_debug_is_shown_by_its_name() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    opaque_checked.set_error_hook(move |failure| log.lock().unwrap().push(failure.to_string()));
+    let _refusing = opaque_checked.connect(|value| Err(Opaque(value))).scoped();
+    let results = opaque_checked.send_robust(4);
+    let error = results[0].as_ref().err().unwrap();
+    assert_eq!(error.returned().map(|opaque| opaque.0), Some(4));
+    assert!(opaque_checked.try_send(5).is_err());
+    let seen = seen.lock().unwrap();
+    assert!(
+        seen[0].ends_with("returned an error: <test_robust::Opaque>"),
+        "{seen:?}"
+    );
+    assert_eq!(seen.len(), 2);
+}

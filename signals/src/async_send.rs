@@ -3,7 +3,6 @@
 //! inline, an async one by polling its future to completion before the
 //! next receiver starts. Nothing is spawned, and no runtime is assumed.
 
-use core::fmt;
 use core::future::Future;
 use core::marker::PhantomPinned;
 use core::ops::ControlFlow;
@@ -17,8 +16,9 @@ use crate::async_slot::{AsyncSlot, BoxFuture, Filler, Started};
 use crate::connections::Connections;
 use crate::dispatch::StaticSlots;
 use crate::error_hook::report;
-use crate::failure::Failure;
+use crate::failure::{Failure, Render};
 use crate::list::{Shared, Target};
+use crate::robust::Split;
 use crate::signature::Signature;
 use crate::{ReceiverError, ReceiverInfo};
 
@@ -53,23 +53,25 @@ impl<'r> Reporter<'r> {
         }
     }
 
-    pub(crate) fn error<E: fmt::Debug>(
+    /// The receiver's `Err`, reported: shown through `render`.
+    pub(crate) fn error<E>(
         &self,
         receiver: &ReceiverInfo,
-        failure: Failure<E>,
+        error: E,
+        render: Render<E>,
     ) -> ReceiverError<E> {
-        let error = ReceiverError::new(self.signal, receiver.clone(), failure);
-        report(self.shared, &error);
+        let error = ReceiverError::new(self.signal, receiver.clone(), Failure::Returned(error));
+        report(self.shared, &error, render);
         error
     }
 
-    pub(crate) fn panicked<E: fmt::Debug>(
+    pub(crate) fn panicked<E>(
         &self,
         receiver: &ReceiverInfo,
         payload: &(dyn Any + Send),
     ) -> ReceiverError<E> {
         let error = ReceiverError::panicked(self.signal, receiver.clone(), payload);
-        report(self.shared, &error);
+        report(self.shared, &error, None);
         error
     }
 }
@@ -198,12 +200,12 @@ impl Collect<()> for Failures {
 #[doc(hidden)]
 pub struct Robust<R, T, E> {
     results: Vec<Result<T, ReceiverError<E>>>,
-    split: fn(R) -> Result<T, E>,
+    split: Split<R, T, E>,
 }
 
 impl<R, T, E> Robust<R, T, E> {
     #[must_use]
-    pub const fn new(split: fn(R) -> Result<T, E>) -> Self {
+    pub const fn new(split: Split<R, T, E>) -> Self {
         Self {
             results: Vec::new(),
             split,
@@ -211,7 +213,7 @@ impl<R, T, E> Robust<R, T, E> {
     }
 }
 
-impl<R, T, E: fmt::Debug> Collect<R> for Robust<R, T, E> {
+impl<R, T, E> Collect<R> for Robust<R, T, E> {
     type Output = Vec<Result<T, ReceiverError<E>>>;
     const CATCHES: bool = true;
 
@@ -221,8 +223,9 @@ impl<R, T, E: fmt::Debug> Collect<R> for Robust<R, T, E> {
         receiver: impl FnOnce() -> &'r ReceiverInfo,
         reporter: &Reporter<'_>,
     ) -> ControlFlow<()> {
-        let result = (self.split)(response)
-            .map_err(|error| reporter.error(receiver(), Failure::Returned(error)));
+        let render = self.split.render;
+        let result =
+            (self.split.split)(response).map_err(|error| reporter.error(receiver(), error, render));
         self.results.push(result);
         ControlFlow::Continue(())
     }
@@ -246,12 +249,12 @@ impl<R, T, E: fmt::Debug> Collect<R> for Robust<R, T, E> {
 pub struct TryValues<R, T, E> {
     values: Vec<T>,
     error: Option<ReceiverError<E>>,
-    split: fn(R) -> Result<T, E>,
+    split: Split<R, T, E>,
 }
 
 impl<R, T, E> TryValues<R, T, E> {
     #[must_use]
-    pub const fn new(split: fn(R) -> Result<T, E>) -> Self {
+    pub const fn new(split: Split<R, T, E>) -> Self {
         Self {
             values: Vec::new(),
             error: None,
@@ -260,7 +263,7 @@ impl<R, T, E> TryValues<R, T, E> {
     }
 }
 
-impl<R, T, E: fmt::Debug> Collect<R> for TryValues<R, T, E> {
+impl<R, T, E> Collect<R> for TryValues<R, T, E> {
     type Output = Result<Vec<T>, ReceiverError<E>>;
     const CATCHES: bool = false;
 
@@ -270,13 +273,13 @@ impl<R, T, E: fmt::Debug> Collect<R> for TryValues<R, T, E> {
         receiver: impl FnOnce() -> &'r ReceiverInfo,
         reporter: &Reporter<'_>,
     ) -> ControlFlow<()> {
-        match (self.split)(response) {
+        match (self.split.split)(response) {
             Ok(value) => {
                 self.values.push(value);
                 ControlFlow::Continue(())
             }
             Err(error) => {
-                self.error = Some(reporter.error(receiver(), Failure::Returned(error)));
+                self.error = Some(reporter.error(receiver(), error, self.split.render));
                 ControlFlow::Break(())
             }
         }

@@ -240,7 +240,7 @@ impl<'a, S: Signature, O: ?Sized + 'static> Emission<'a, S, O> {
     }
 
     /// The next receiver to call; with `DESCRIBE`, or to trace it, with its
-    /// description and its `repeat` (otherwise `None` and 1).
+    /// description and its `repeat` (otherwise `UNDESCRIBED` and 1).
     #[inline]
     fn next_call<const DESCRIBE: bool>(&mut self) -> Option<Call<'_, S, O>> {
         let describe = DESCRIBE || cfg!(feature = "tracing");

@@ -5,10 +5,12 @@ use core::fmt;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::ReceiverError;
+use crate::failure::{Render, Rendered};
 use crate::list::Shared;
 
 /// An error hook: shown each receiver failure of a robust send, with the
-/// receiver's `Err` (if it returned one) seen through `Debug`.
+/// receiver's `Err` (if it returned one) seen through its `Debug`, or as
+/// its type's name if it has none.
 pub type ErrorHook = dyn Fn(&ReceiverError<&dyn fmt::Debug>) + Send + Sync;
 
 /// Where a hook is kept: the process's, or one signal's.
@@ -78,14 +80,18 @@ pub fn clear_error_hook() -> Option<Arc<ErrorHook>> {
 }
 
 /// Shows `error` to the hook of its signal (`shared`'s), then to the
-/// process's.
-pub(crate) fn report<E: fmt::Debug>(shared: Option<&Shared>, error: &ReceiverError<E>) {
+/// process's; a receiver's `Err` is shown through `render`.
+pub(crate) fn report<E>(shared: Option<&Shared>, error: &ReceiverError<E>, render: Render<E>) {
     let signal_hook = shared.and_then(|shared| shared.error_hook().get());
     let process_hook = PROCESS_HOOK.get();
     if signal_hook.is_none() && process_hook.is_none() {
         return;
     }
-    let shown = error.as_dyn();
+    let rendered = Rendered {
+        error: error.returned(),
+        render,
+    };
+    let shown = error.shown(&rendered);
     for hook in signal_hook.iter().chain(&process_hook) {
         hook(&shown);
     }

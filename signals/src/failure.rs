@@ -120,20 +120,86 @@ impl<E> ReceiverError<E> {
         }
     }
 
-    /// The same failure, with the receiver's error seen through `Debug`:
-    /// what an error hook is shown, whatever the signal.
-    pub(crate) fn as_dyn(&self) -> ReceiverError<&(dyn fmt::Debug + '_)>
+    /// The same failure as an error hook sees it: the receiver's `Err`
+    /// shown through `render`, its type's `Debug` if it has one.
+    pub(crate) fn shown<'e>(
+        &'e self,
+        rendered: &'e Rendered<'e, E>,
+    ) -> ReceiverError<&'e (dyn fmt::Debug + 'e)>
     where
-        E: fmt::Debug,
+        E: 'e,
     {
         ReceiverError {
             signal: self.signal,
             receiver: self.receiver.clone(),
             failure: match &self.failure {
                 Failure::Panicked(message) => Failure::Panicked(message.clone()),
-                Failure::Returned(error) => Failure::Returned(error),
+                Failure::Returned(_) => Failure::Returned(rendered),
             },
         }
+    }
+}
+
+/// How to show a receiver's `Err` of type `E`: its `Debug`, or `None`
+/// for a type without one. Chosen where the type is known, with
+/// [`DebugProbe`].
+#[doc(hidden)]
+pub type Render<E> = Option<fn(&E, &mut fmt::Formatter<'_>) -> fmt::Result>;
+
+/// A receiver's `Err`, shown through its [`Render`]; an error type
+/// without `Debug` shows its name.
+pub(crate) struct Rendered<'e, E> {
+    pub(crate) error: Option<&'e E>,
+    pub(crate) render: Render<E>,
+}
+
+impl<E> fmt::Debug for Rendered<'_, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.error, self.render) {
+            (Some(error), Some(render)) => render(error, f),
+            _ => write!(f, "<{}>", core::any::type_name::<E>()),
+        }
+    }
+}
+
+/// Finds the [`Render`] of `E` where `E` is known: `(&DebugProbe::<E>::new()).render()`
+/// is its `Debug` if it has one ([`ViaDebug`]), else `None`
+/// ([`WithoutDebug`], reached through one more reference).
+#[doc(hidden)]
+pub struct DebugProbe<E>(core::marker::PhantomData<fn() -> E>);
+
+impl<E> DebugProbe<E> {
+    #[must_use]
+    pub const fn new() -> Self {
+        Self(core::marker::PhantomData)
+    }
+}
+
+impl<E> Default for DebugProbe<E> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[doc(hidden)]
+pub trait ViaDebug<E> {
+    fn render(&self) -> Render<E>;
+}
+
+impl<E: fmt::Debug> ViaDebug<E> for DebugProbe<E> {
+    fn render(&self) -> Render<E> {
+        Some(<E as fmt::Debug>::fmt)
+    }
+}
+
+#[doc(hidden)]
+pub trait WithoutDebug<E> {
+    fn render(&self) -> Render<E>;
+}
+
+impl<E> WithoutDebug<E> for &DebugProbe<E> {
+    fn render(&self) -> Render<E> {
+        None
     }
 }
 

@@ -3,7 +3,6 @@
 //! first `Err`. One generic body each, which the generated methods call.
 
 use core::convert::Infallible;
-use core::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::ReceiverError;
@@ -11,7 +10,7 @@ use crate::async_send::Reporter;
 use crate::connections::Connections;
 use crate::dispatch::StaticSlots;
 use crate::emission::{Emission, Responses};
-use crate::failure::Failure;
+use crate::failure::Render;
 use crate::list::Target;
 use crate::signature::Signature;
 
@@ -22,11 +21,11 @@ use crate::signature::Signature;
 #[doc(hidden)]
 pub trait Fallible {
     type Value;
-    type Error: fmt::Debug;
+    type Error;
     fn into_result(self) -> Result<Self::Value, Self::Error>;
 }
 
-impl<T, E: fmt::Debug> Fallible for Result<T, E> {
+impl<T, E> Fallible for Result<T, E> {
     type Value = T;
     type Error = E;
 
@@ -49,6 +48,29 @@ pub fn infallible<R>(response: R) -> Result<R, Infallible> {
 #[inline]
 pub fn fallible<R: Fallible>(response: R) -> Result<R::Value, R::Error> {
     response.into_result()
+}
+
+/// How a robust send reads a receiver's result: `split` tells a value
+/// from an `Err`, and `render` shows an `Err` to the error hooks.
+#[doc(hidden)]
+pub struct Split<R, T, E> {
+    pub(crate) split: fn(R) -> Result<T, E>,
+    pub(crate) render: Render<E>,
+}
+
+impl<R, T, E> Clone for Split<R, T, E> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<R, T, E> Copy for Split<R, T, E> {}
+
+impl<R, T, E> Split<R, T, E> {
+    #[must_use]
+    pub const fn new(split: fn(R) -> Result<T, E>, render: Render<E>) -> Self {
+        Self { split, render }
+    }
 }
 
 /// How a signal whose receivers return nothing sends: plainly, or
@@ -130,10 +152,7 @@ where
     /// Calls every receiver, in call order, whatever happens; `split`
     /// tells an `Err` from a value. Returns each result and each failure,
     /// in call order: a receiver that gave no result gives nothing.
-    pub fn robust<T, E: fmt::Debug>(
-        mut self,
-        split: fn(R) -> Result<T, E>,
-    ) -> Vec<Result<T, ReceiverError<E>>> {
+    pub fn robust<T, E>(mut self, split: Split<R, T, E>) -> Vec<Result<T, ReceiverError<E>>> {
         let reporter = Reporter::of::<S>(self.emission.shared());
         let call = &mut self.call;
         let mut results = Vec::new();
@@ -141,8 +160,8 @@ where
             match catch_unwind(AssertUnwindSafe(|| call(next.target))) {
                 Ok(None) => {}
                 Ok(Some(response)) => results.push(
-                    split(response)
-                        .map_err(|error| reporter.error(next.receiver, Failure::Returned(error))),
+                    (split.split)(response)
+                        .map_err(|error| reporter.error(next.receiver, error, split.render)),
                 ),
                 Err(payload) => results.push(Err(reporter.panicked(next.receiver, &*payload))),
             }
@@ -156,19 +175,16 @@ where
     /// # Errors
     ///
     /// The first `Err` a receiver returns, with the receiver.
-    pub fn try_all<T, E: fmt::Debug>(
-        mut self,
-        split: fn(R) -> Result<T, E>,
-    ) -> Result<Vec<T>, ReceiverError<E>> {
+    pub fn try_all<T, E>(mut self, split: Split<R, T, E>) -> Result<Vec<T>, ReceiverError<E>> {
         let reporter = Reporter::of::<S>(self.emission.shared());
         let mut values = Vec::new();
         while let Some(next) = self.emission.next_described() {
             let Some(response) = (self.call)(next.target) else {
                 continue;
             };
-            match split(response) {
+            match (split.split)(response) {
                 Ok(value) => values.push(value),
-                Err(error) => return Err(reporter.error(next.receiver, Failure::Returned(error))),
+                Err(error) => return Err(reporter.error(next.receiver, error, split.render)),
             }
         }
         Ok(values)

@@ -5,7 +5,7 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{ToTokens, quote};
 
 use super::expand::{Parts, Sources, local, options_param};
-use super::sync_sends::result_parts;
+use super::sync_sends::{result_parts, splitter};
 use crate::render::tokens_to_string;
 
 /// A runtime receiver as the signal's `Dyn`: for an async signal, a sync
@@ -81,7 +81,7 @@ pub(super) fn send_methods(parts: &Parts, sources: &Sources) -> TokenStream {
             let (value, error, split) = match result_parts(krate, output) {
                 Some((value, failure)) => {
                     let error = quote!(#error<#failure>);
-                    let split = quote!(#private::fallible::<#output>);
+                    let split = splitter(krate, output);
                     let tried = quote!(::core::result::Result<::std::vec::Vec<#value>, #error>);
                     let collect = quote!(#private::TryValues::new(#split));
                     methods.extend(pair(
@@ -92,11 +92,7 @@ pub(super) fn send_methods(parts: &Parts, sources: &Sources) -> TokenStream {
                     ));
                     (value, error, split)
                 }
-                None => (
-                    output.to_token_stream(),
-                    error,
-                    quote!(#private::infallible::<#output>),
-                ),
+                None => (output.to_token_stream(), error, splitter(krate, output)),
             };
             (
                 quote!(::std::vec::Vec<#response>),

@@ -283,14 +283,14 @@ fn robust_sends(parts: &Parts, sources: &Sources, output: &Type) -> TokenStream 
         Some((value, failure)) => (
             value,
             quote!(#krate::ReceiverError<#failure>),
-            quote!(#private::fallible::<#output>),
+            splitter(krate, output),
             "Returns each receiver's `Ok` value or failure, in call order: a receiver that \
              returned an `Err` failed too.",
         ),
         None => (
             output.to_token_stream(),
             quote!(#krate::ReceiverError),
-            quote!(#private::infallible::<#output>),
+            splitter(krate, output),
             "Returns each receiver's result or failure, in call order.",
         ),
     };
@@ -412,6 +412,26 @@ pub(super) fn call_target(
             #variant::Weak(#receiver) => #weak,
             #variant::RuntimeWhen(#when, #policy, #receiver) => #guarded,
         }
+    }
+}
+
+/// How a robust send reads a result of type `output`: a `Result` is split,
+/// and its `Err` shown to the error hooks through its `Debug`, found here,
+/// where the type is known (an error type without `Debug` still compiles,
+/// and shows its name); any other output is a value.
+pub(super) fn splitter(krate: &syn::Path, output: &Type) -> TokenStream {
+    let private = quote!(#krate::__private);
+    let Some((_, failure)) = result_parts(krate, output) else {
+        return quote! {
+            #private::Split::new(#private::infallible::<#output>, ::core::option::Option::None)
+        };
+    };
+    quote! {
+        #private::Split::new(#private::fallible::<#output>, {
+            #[allow(unused_imports)]
+            use #private::{ViaDebug as _, WithoutDebug as _};
+            (&#private::DebugProbe::<#failure>::new()).render()
+        })
     }
 }
 
