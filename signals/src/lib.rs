@@ -980,16 +980,25 @@
 //!         for receiver in /* the sorted table */ { receiver(item) }
 //!     }
 //!     pub fn send_from(&self, sender: &(impl Any + ?Sized), item: &Todo) { .. }
+//!     pub fn send_robust(&self, item: &Todo) -> Vec<ReceiverError> { .. }
 //!     pub fn connect(&self, receiver: impl Fn(&Todo) + Send + Sync + 'static) -> Connection { .. }
-//!     // connect_with, connect_from, connect_weak, connected_to,
-//!     // disconnect_key, mute, receivers
+//!     // send_from_robust, connect_with, connect_from, connect_weak,
+//!     // connected_to, disconnect_key, mute, receivers, set_error_hook, ..
+//!
+//!     // The one closure that calls a receiver, for every send but `send`
+//!     // (which has its own), generic over the sender and over how it
+//!     // sends: plainly or robustly.
+//!     fn __send<Sender: ?Sized, Mode: UnitSend>(&self, sender: &Sender, .., item: &Todo) -> Mode::Output { .. }
 //! }
 //! ```
 //!
 //! `send` loops over the static table while nothing is connected at run
 //! time; otherwise it merges the static table and the runtime snapshot by
-//! priority. A signal type (`#[signal] pub type Yielded = fn(image: &[u8]);`)
-//! expands to a struct with the same methods and no static table.
+//! priority. A signal whose receivers return a value has a lazy send
+//! instead (`send_iter`), which every other send drives. A signal type
+//! (`#[signal] pub type Yielded = fn(image: &[u8]);`) expands to a struct
+//! with the same methods and no static table. An async signal's sends
+//! return futures, built from one closure likewise.
 //!
 //! and
 //!
