@@ -1010,7 +1010,10 @@
 //! keeps `log_done` as written and adds a registration: an `inventory`
 //! submission holding `log_done` as a `fn(&Todo)`, its name, module path,
 //! priority, file and line. The function must have the signal's receiver
-//! type: if it does not, the compiler says so at the function's name.
+//! type: if it does not, the compiler says so at the function's name. An
+//! `async fn` receiver registers, instead, a function that starts its
+//! future in the send's slot; whether that future is `Send` is checked
+//! there, at the receiver's name too.
 //!
 //! # Supported Rust and platforms
 //!
