@@ -366,7 +366,11 @@
 //! - **No allocation** for static receivers: an `async fn` receiver's
 //!   future runs in a slot inside the send's future, of `async_inline`
 //!   bytes (`#[signal(async_inline = 512)]`; 256 by default). A future that
-//!   does not fit is boxed, for that call only.
+//!   does not fit is boxed, for that call only. Runtime receivers cost more:
+//!   one box per call of an async one, and per send a `Vec` holding each
+//!   runtime receiver (an async send may move to another thread at each
+//!   `.await`, so it holds its receivers instead of its thread's reader
+//!   slot, which the sync sends mark).
 //! - **`Send`, checked at the receiver.** An `async fn` receiver's future
 //!   must be `Send`, or it does not compile, with the error at its name;
 //!   the send's future is then `Send` whenever the arguments are.
