@@ -459,6 +459,25 @@
 //! `send_iter` is for sync signals. Async signal types are not available:
 //! declare async signals with `#[signal] async fn`.
 //!
+//! # Queued delivery: a mailbox
+//!
+//! A receiver connected with `connect_queued(&mailbox, receiver)` runs on
+//! the thread that owns the [`Mailbox`], when that thread pumps it
+//! ([`process_pending`](Mailbox::process_pending) in an event loop's idle
+//! callback, [`run_until`](Mailbox::run_until), or a blocking
+//! [`run`](Mailbox::run)), whichever thread sent: Qt's queued connections,
+//! without Qt. The receiver never leaves that thread, so it need not be
+//! `Send`: it may hold the `Rc<RefCell<..>>` of a UI. Its arguments travel
+//! as owned copies. See [`Mailbox`] for order, bounds, waking an event loop
+//! and lifetime.
+//!
+//! `connect_queued` exists for signals whose receivers return nothing and
+//! whose arguments can be copied to `'static` values: `&T` with `T:
+//! ToOwned` (`Clone` types, `str`, `[T]`), or `Copy` values. A `&mut T`
+//! argument is refused where `connect_queued` is called (the receiver would
+//! change its own copy), and a signal whose argument types borrow (a `&dyn
+//! Trait`, a `&Item<'a>`) has no `connect_queued`.
+//!
 //! # Policies
 //!
 //! AMLTK's handler policies, on a static receiver: `every = n`, `when =
@@ -1058,10 +1077,12 @@ mod error_hook;
 mod failure;
 mod handler;
 mod list;
+mod mailbox;
 mod muted;
 mod named;
 mod options;
 mod policy;
+mod queued;
 mod reader;
 mod receiver_info;
 mod registry;
@@ -1085,6 +1106,7 @@ pub use dispatch::UnknownReceiver;
 pub use error_hook::{ErrorHook, clear_error_hook, set_error_hook};
 pub use failure::{Failure, ReceiverError};
 pub use handler::{Handler, Installed};
+pub use mailbox::{Closer, Mailbox, Overflow};
 pub use muted::Muted;
 pub use named::{HandlerSet, InstalledHandlers, UnknownHandler};
 pub use options::{Calls, ConnectOptions, InvalidOption, Once, Repeated, SingleCall};

@@ -233,6 +233,14 @@ pub struct InvalidOption {
 }
 
 impl InvalidOption {
+    pub(crate) const fn new(option: &'static str, value: u64, expected: &'static str) -> Self {
+        Self {
+            option,
+            value,
+            expected,
+        }
+    }
+
     /// The option, as its method is named: `"every"`.
     #[must_use]
     pub fn option(&self) -> &'static str {

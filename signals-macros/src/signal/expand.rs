@@ -524,6 +524,7 @@ fn methods(parts: &Parts) -> TokenStream {
         (send, TokenStream::new())
     };
     let connect = connect_methods(parts, &sources);
+    let queued = super::queued::connect_queued(parts);
     let connect_weak = weak_connect_methods(parts, &sources);
     let manage = manage_methods(parts, &sources);
     quote! {
@@ -531,6 +532,7 @@ fn methods(parts: &Parts) -> TokenStream {
             #send
             #robust
             #connect
+            #queued
             #connect_weak
             #manage
         }

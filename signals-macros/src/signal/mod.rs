@@ -7,6 +7,7 @@ mod ast;
 mod async_methods;
 mod attr;
 mod expand;
+mod queued;
 mod sync_sends;
 mod valid;
 
