@@ -231,7 +231,7 @@ impl<E: fmt::Debug> fmt::Debug for ReceiverError<E> {
 impl<E: fmt::Debug> std::error::Error for ReceiverError<E> {}
 
 /// A panic's payload as text: what `panic!` and `assert!` carry.
-fn panic_message(payload: &(dyn Any + Send)) -> String {
+pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
     if let Some(message) = payload.downcast_ref::<&'static str>() {
         (*message).to_owned()
     } else if let Some(message) = payload.downcast_ref::<String>() {

@@ -478,6 +478,23 @@
 //! change its own copy), and a signal whose argument types borrow (a `&dyn
 //! Trait`, a `&Item<'a>`) has no `connect_queued`.
 //!
+//! # Background workers
+//!
+//! A [`Worker`] runs a function on a thread of its own and reports through
+//! per-object signals ([`WorkerSignals`]): `started` first; `yielded` for
+//! each value the body yields, `paused` and `resumed`; then `returned`,
+//! `errored` (an `Err` or a panic) or `aborted`; `finished` last, always.
+//! Connect their receivers with `connect_queued` and they run on your
+//! thread, as napari's `thread_worker` brings its signals back to Qt's.
+//!
+//! The body's [`Co::yield_`] is its checkpoint: there `pause` blocks it (on
+//! a condition variable, no polling), `quit` stops it (`?` returns
+//! [`Stop::Aborted`]), and the latest value `send` gave comes back. A body
+//! that never yields is a plain function worker. Controls outside a run do
+//! nothing, or return a typed error; [`Worker::join`] takes a timeout and
+//! returns how the worker ended, its error included; dropping a running
+//! worker quits it and waits for it, and [`quit_all`] stops every worker.
+//!
 //! # Policies
 //!
 //! AMLTK's handler policies, on a static receiver: `every = n`, `when =
@@ -1095,6 +1112,7 @@ mod sync;
 #[cfg(feature = "tracing")]
 mod trace;
 mod tree;
+mod worker;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -1117,6 +1135,10 @@ pub use sender::AnySender;
 pub use signal::Signal;
 pub use signals_macros::{Signals, handler, receiver, signal};
 pub use tree::{Forest, Signals, Tree, tree};
+pub use worker::{
+    Co, Errored, Outcome, Returned, Stop, Worker, WorkerError, WorkerEvent, WorkerSignals,
+    WorkerStateError, Yielded, quit_all,
+};
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]
