@@ -251,3 +251,28 @@ fn pause_resume_and_quit_race_without_losing_the_end() {
         assert_eq!(log.iter().filter(|line| *line == "finished").count(), 1);
     }
 }
+
+#[test]
+fn a_failure_nobody_saw_is_raised_when_the_worker_is_dropped() {
+    let worker: Worker<(), (), (), String> = Worker::new(|_| Err(Stop::Failed("lost".to_owned())));
+    let (finished_tx, finished_rx) = mpsc::channel();
+    worker.signals().finished.connect(move || {
+        let _ = finished_tx.send(());
+    });
+    worker.start().unwrap();
+    finished_rx.recv_timeout(PATIENCE).unwrap();
+    let raised = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(worker)));
+    let payload = raised.unwrap_err();
+    let message = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap();
+    assert!(message.contains("nothing saw it"), "{message}");
+
+    // Seen by a receiver of `errored`: dropping raises nothing.
+    let seen: Worker<(), (), (), String> = Worker::new(|_| Err(Stop::Failed("seen".to_owned())));
+    seen.signals().errored.connect(|_| {});
+    seen.start().unwrap();
+    drop(seen);
+}

@@ -153,6 +153,8 @@ struct Control<S> {
     changed: Condvar,
 }
 
+// Four independent requests and facts, each set and read on its own.
+#[allow(clippy::struct_excessive_bools)]
 struct ControlState<S> {
     phase: Phase,
     pause_requested: bool,
@@ -160,6 +162,9 @@ struct ControlState<S> {
     quit_requested: bool,
     /// The latest value sent in, not yet taken.
     sent: Option<S>,
+    /// The body failed, and `errored` had no receiver to see it: `join`
+    /// returns it, and dropping the worker unjoined raises it.
+    unseen_error: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -368,6 +373,7 @@ where
                     paused: false,
                     quit_requested: false,
                     sent: None,
+                    unseen_error: false,
                 }),
                 changed: Condvar::new(),
             }),
@@ -497,6 +503,8 @@ where
             return Err(WorkerStateError::AlreadyJoined);
         };
         *lock(&self.joined) = true;
+        // Returned here: seen.
+        self.control.lock().unseen_error = false;
         // The thread has finished its run: it returns at once. Its panics
         // were caught in `run`.
         Ok(handle.join().unwrap_or_else(|payload| {
@@ -510,7 +518,9 @@ where
 impl<Y: 'static, S: 'static, R: 'static, E: 'static> Drop for Worker<Y, S, R, E> {
     /// Asks a running worker to quit, and waits for it, a few seconds at
     /// most: no thread outlives its worker unless its body never reaches a
-    /// checkpoint.
+    /// checkpoint. Then, if the body failed and neither a receiver of
+    /// `errored` nor a `join` saw it, raises the failure here, on the
+    /// owner's thread (unless it is panicking already): it is never lost.
     fn drop(&mut self) {
         let running = {
             let mut state = self.control.lock();
@@ -520,9 +530,21 @@ impl<Y: 'static, S: 'static, R: 'static, E: 'static> Drop for Worker<Y, S, R, E>
             state.phase == Phase::Running
         };
         self.control.changed.notify_all();
-        if running && self.control.finished_by(Instant::now() + DROP_WAIT) {
-            if let Some(handle) = lock(&self.thread).take() {
-                drop(handle.join());
+        if running && !self.control.finished_by(Instant::now() + DROP_WAIT) {
+            return;
+        }
+        let Some(handle) = lock(&self.thread).take() else {
+            return;
+        };
+        let outcome = handle.join();
+        if self.control.lock().unseen_error && !thread::panicking() {
+            match outcome {
+                Ok(Outcome::Errored(WorkerError::Panicked(message))) => {
+                    panic!("a worker panicked, and nothing saw it: {message}")
+                }
+                _ => {
+                    panic!("a worker failed, and nothing saw it: join it, or connect to `errored`")
+                }
             }
         }
     }
@@ -591,7 +613,12 @@ where
     let _ = catch_unwind(AssertUnwindSafe(|| match &outcome {
         Outcome::Returned(value) => signals.returned.send(value),
         Outcome::Aborted => signals.aborted.send(),
-        Outcome::Errored(error) => signals.errored.send(error),
+        Outcome::Errored(error) => {
+            if signals.errored.receivers().is_empty() {
+                control.lock().unseen_error = true;
+            }
+            signals.errored.send(error);
+        }
     }));
     let _ = catch_unwind(AssertUnwindSafe(|| signals.finished.send()));
     {
