@@ -276,3 +276,44 @@ fn a_failure_nobody_saw_is_raised_when_the_worker_is_dropped() {
     seen.start().unwrap();
     drop(seen);
 }
+
+#[signals::thread_worker]
+fn summed(limit: u64, co: &mut signals::Co<u64, u64, String>) -> Result<u64, Stop<String>> {
+    let mut total = 0;
+    for n in 1..=limit {
+        total += n;
+        if let Some(extra) = co.yield_(total)? {
+            total += extra;
+        }
+    }
+    Ok(total)
+}
+
+#[signals::thread_worker]
+fn answer() -> Result<u32, Stop<String>> {
+    Ok(42)
+}
+
+#[test]
+fn thread_worker_makes_a_function_return_an_unstarted_worker() {
+    let worker = summed(4);
+    let log = record(&worker);
+    assert!(!worker.is_running());
+    worker.start().unwrap();
+    assert_eq!(worker.join(PATIENCE), Ok(Outcome::Returned(10)));
+    assert_eq!(
+        *log.lock().unwrap(),
+        [
+            "started",
+            "yielded 1",
+            "yielded 3",
+            "yielded 6",
+            "yielded 10",
+            "returned 10",
+            "finished"
+        ]
+    );
+    let function = answer();
+    function.start().unwrap();
+    assert_eq!(function.join(PATIENCE), Ok(Outcome::Returned(42)));
+}

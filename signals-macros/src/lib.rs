@@ -18,6 +18,7 @@ mod lifetimes;
 mod receiver;
 mod render;
 mod signal;
+mod thread_worker;
 
 /// Declares a statically typed signal.
 ///
@@ -141,6 +142,33 @@ pub fn receiver(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn handler(args: TokenStream, item: TokenStream) -> TokenStream {
     handler::handler(args.into(), item.into()).into()
+}
+
+/// Turns a function into one that returns an unstarted
+/// [`Worker`](https://docs.rs/signals/latest/signals/struct.Worker.html) running its
+/// body, as napari's `thread_worker` does: its parameters but the
+/// checkpoint `co: &mut Co<Y, S, E>` are the function's, and it returns
+/// `Result<R, Stop<E>>`.
+///
+/// ```
+/// use std::time::Duration;
+/// use signals::{Co, Outcome, Stop, thread_worker};
+///
+/// #[thread_worker]
+/// fn count_to(limit: u32, co: &mut Co<u32, (), String>) -> Result<u32, Stop<String>> {
+///     for n in 1..=limit {
+///         co.yield_(n)?;
+///     }
+///     Ok(limit)
+/// }
+///
+/// let worker = count_to(3);
+/// worker.start().unwrap();
+/// assert_eq!(worker.join(Duration::from_secs(10)), Ok(Outcome::Returned(3)));
+/// ```
+#[proc_macro_attribute]
+pub fn thread_worker(args: TokenStream, item: TokenStream) -> TokenStream {
+    thread_worker::thread_worker(&args.into(), item.into()).into()
 }
 
 /// Implements [`Signals`](https://docs.rs/signals/latest/signals/trait.Signals.html)

@@ -494,6 +494,12 @@
 //! nothing, or return a typed error; [`Worker::join`] takes a timeout and
 //! returns how the worker ended, its error included; dropping a running
 //! worker quits it and waits for it, and [`quit_all`] stops every worker.
+//! A failure that neither a receiver of `errored` nor `join` saw is raised
+//! when the worker is dropped: it is never lost.
+//!
+//! [`#[thread_worker]`](thread_worker) turns a function that takes a
+//! `co: &mut Co<Y, S, E>` and returns `Result<R, Stop<E>>` into one that
+//! returns an unstarted `Worker<Y, S, R, E>`, as napari's decorator does.
 //!
 //! # Policies
 //!
@@ -1133,7 +1139,7 @@ pub use receiver_info::{ReceiverInfo, ReceiverKind};
 pub use registry::{LookupError, RegisteredSignal, all, lookup, set_counting};
 pub use sender::AnySender;
 pub use signal::Signal;
-pub use signals_macros::{Signals, handler, receiver, signal};
+pub use signals_macros::{Signals, handler, receiver, signal, thread_worker};
 pub use tree::{Forest, Signals, Tree, tree};
 pub use worker::{
     Co, Errored, Outcome, Returned, Stop, Worker, WorkerError, WorkerEvent, WorkerSignals,
