@@ -8,6 +8,16 @@ use signals::{Outcome, Worker, quit_all};
 
 const PATIENCE: Duration = Duration::from_secs(20);
 
+/// The threads of this process, where the system says (Linux); elsewhere
+/// the joins above are the check.
+fn threads() -> Option<usize> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("Threads:"))
+        .and_then(|count| count.trim().parse().ok())
+}
+
 /// A worker that yields forever, taking what is sent in, until quit.
 fn looping() -> Worker<u64, u64, u64, String> {
     Worker::new(|co| {
@@ -41,7 +51,8 @@ fn dropping_or_quitting_all_leaves_no_thread_behind() {
     drop(worker);
     assert!(*ended.lock().unwrap());
 
-    // `quit_all` stops every running worker.
+    // `quit_all` stops every running worker, and their threads end.
+    let before = threads();
     let workers: Vec<_> = (0..3).map(|_| looping()).collect();
     for worker in &workers {
         worker.start().unwrap();
@@ -51,4 +62,5 @@ fn dropping_or_quitting_all_leaves_no_thread_behind() {
         assert!(!worker.is_running());
         assert_eq!(worker.join(PATIENCE), Ok(Outcome::Aborted));
     }
+    assert_eq!(threads(), before, "a worker's thread outlived its join");
 }

@@ -317,3 +317,19 @@ fn thread_worker_makes_a_function_return_an_unstarted_worker() {
     function.start().unwrap();
     assert_eq!(function.join(PATIENCE), Ok(Outcome::Returned(42)));
 }
+
+#[test]
+fn finished_comes_last_even_after_a_panicking_receiver() {
+    let worker: Worker<(), (), u8, String> = Worker::new(|_| Ok(1));
+    worker
+        .signals()
+        .returned
+        .connect(|_| panic!("a receiver fails"));
+    let log = record(&worker);
+    worker.start().unwrap();
+    assert_eq!(worker.join(PATIENCE), Ok(Outcome::Returned(1)));
+    assert_eq!(
+        log.lock().unwrap().last().map(String::as_str),
+        Some("finished")
+    );
+}
