@@ -123,7 +123,11 @@ fn main() {
         .finished
         .connect_queued(&mailbox, move || *finished.borrow_mut() = true);
 
-    worker.start().expect("a thread for the worker");
+    // Owned by this thread: a failure nothing saw would be raised here,
+    // while the mailbox is pumped.
+    worker
+        .start_with(&mailbox)
+        .expect("a thread for the worker");
     // A timer on the main thread: pause after a while, send a new budget
     // while paused, resume.
     mailbox.run_for(Duration::from_millis(30));

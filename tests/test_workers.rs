@@ -333,3 +333,32 @@ fn finished_comes_last_even_after_a_panicking_receiver() {
         Some("finished")
     );
 }
+
+#[test]
+fn a_failure_nobody_saw_is_raised_while_the_owner_pumps() {
+    let mailbox = Mailbox::new();
+    let worker: Worker<(), (), (), String> = Worker::new(|_| panic!("disk gone"));
+    let (finished_tx, finished_rx) = mpsc::channel();
+    worker.signals().finished.connect(move || {
+        let _ = finished_tx.send(());
+    });
+    worker.start_with(&mailbox).unwrap();
+    finished_rx.recv_timeout(PATIENCE).unwrap();
+    let raised = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        mailbox.process_pending();
+    }));
+    let payload = raised.unwrap_err();
+    let message = payload.downcast_ref::<String>().unwrap();
+    assert!(message.contains("nothing saw it: disk gone"), "{message}");
+    // Raised once: joining returns it, and dropping raises nothing more.
+    assert_eq!(
+        worker.join(PATIENCE),
+        Ok(Outcome::Errored(WorkerError::Panicked(
+            "disk gone".to_owned()
+        )))
+    );
+    assert_eq!(
+        worker.start_with(&mailbox),
+        Err(WorkerStateError::AlreadyStarted)
+    );
+}

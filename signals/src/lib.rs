@@ -494,8 +494,11 @@
 //! nothing, or return a typed error; [`Worker::join`] takes a timeout and
 //! returns how the worker ended, its error included; dropping a running
 //! worker quits it and waits for it, and [`quit_all`] stops every worker.
-//! A failure that neither a receiver of `errored` nor `join` saw is raised
-//! when the worker is dropped: it is never lost.
+//! A failure that no receiver of `errored` saw is never lost: `join`
+//! returns it, a worker started with
+//! [`start_with(&mailbox)`](Worker::start_with) raises it on the owner's
+//! thread while the mailbox is pumped, and otherwise dropping the worker
+//! unjoined raises it.
 //!
 //! [`#[thread_worker]`](thread_worker) turns a function that takes a
 //! `co: &mut Co<Y, S, E>` and returns `Result<R, Stop<E>>` into one that

@@ -10,6 +10,9 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, Weak};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+use crate::Mailbox;
+use crate::mailbox::Poster;
+
 /// The signals of a worker whose `yield_` gives `Y`, whose body returns
 /// `R` or fails with `E`. Per-object signals: connect to them before
 /// [`Worker::start`]; with `connect_queued`, their receivers run on the
@@ -397,6 +400,30 @@ where
     /// [`WorkerStateError::AlreadyStarted`] on a second call, and
     /// [`WorkerStateError::NoThread`] if the system refuses a thread.
     pub fn start(&self) -> Result<(), WorkerStateError> {
+        self.launch(None)
+    }
+
+    /// Like [`start`](Self::start), for a worker owned by the thread of
+    /// `mailbox`: a failure that no receiver of `errored` sees is raised
+    /// there, as a panic, while the mailbox is pumped (rather than when
+    /// the worker is dropped).
+    ///
+    /// # Errors
+    ///
+    /// As [`start`](Self::start).
+    ///
+    /// # Panics
+    ///
+    /// Not here: the mailbox's pump panics with an unseen failure.
+    pub fn start_with(&self, mailbox: &Mailbox) -> Result<(), WorkerStateError> {
+        if lock(&self.body).is_none() {
+            return Err(WorkerStateError::AlreadyStarted);
+        }
+        let raise = mailbox.__queue::<String>(|message: String| panic!("{message}"));
+        self.launch(Some(raise))
+    }
+
+    fn launch(&self, raise: Option<Poster<String>>) -> Result<(), WorkerStateError> {
         let Some(body) = lock(&self.body).take() else {
             return Err(WorkerStateError::AlreadyStarted);
         };
@@ -408,7 +435,7 @@ where
         let (control, signals) = (Arc::clone(&self.control), Arc::clone(&self.signals));
         let handle = thread::Builder::new()
             .name("signals-worker".to_owned())
-            .spawn(move || run(&control, &signals, body));
+            .spawn(move || run(&control, &signals, body, raise.as_ref()));
         if let Ok(handle) = handle {
             *lock(&self.thread) = Some(handle);
             Ok(())
@@ -519,8 +546,9 @@ impl<Y: 'static, S: 'static, R: 'static, E: 'static> Drop for Worker<Y, S, R, E>
     /// Asks a running worker to quit, and waits for it, a few seconds at
     /// most: no thread outlives its worker unless its body never reaches a
     /// checkpoint. Then, if the body failed and neither a receiver of
-    /// `errored` nor a `join` saw it, raises the failure here, on the
-    /// owner's thread (unless it is panicking already): it is never lost.
+    /// `errored`, a `join` nor a mailbox given to `start_with` saw it,
+    /// raises the failure here, on the owner's thread (unless it is
+    /// panicking already): it is never lost.
     fn drop(&mut self) {
         let running = {
             let mut state = self.control.lock();
@@ -586,6 +614,7 @@ fn run<Y, S, R, E>(
     control: &Arc<Control<S>>,
     signals: &Arc<WorkerSignals<Y, R, E>>,
     body: Body<Y, S, R, E>,
+    raise: Option<&Poster<String>>,
 ) -> Outcome<R, E>
 where
     Y: Send + 'static,
@@ -615,7 +644,16 @@ where
         Outcome::Aborted => signals.aborted.send(),
         Outcome::Errored(error) => {
             if signals.errored.receivers().is_empty() {
-                control.lock().unseen_error = true;
+                match (raise, error) {
+                    (Some(raise), WorkerError::Panicked(message)) => {
+                        raise.post(format!("a worker panicked, and nothing saw it: {message}"));
+                    }
+                    (Some(raise), WorkerError::Failed(_)) => raise.post(
+                        "a worker failed, and nothing saw it: join it, or connect to `errored`"
+                            .to_owned(),
+                    ),
+                    (None, _) => control.lock().unseen_error = true,
+                }
             }
             signals.errored.send(error);
         }
