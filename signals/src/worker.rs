@@ -429,9 +429,12 @@ where
         };
         self.control.lock().phase = Phase::Running;
         let control: Arc<dyn Quit> = Arc::clone(&self.control) as Arc<dyn Quit>;
-        LIVE.lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(Arc::downgrade(&control));
+        {
+            let mut live = LIVE.lock().unwrap_or_else(PoisonError::into_inner);
+            // Workers dropped since leave no trace.
+            live.retain(|worker| worker.strong_count() > 0);
+            live.push(Arc::downgrade(&control));
+        }
         let (control, signals) = (Arc::clone(&self.control), Arc::clone(&self.signals));
         let handle = thread::Builder::new()
             .name("signals-worker".to_owned())
@@ -475,7 +478,8 @@ where
 
     /// Asks the worker to stop at its next checkpoint (a paused one stops
     /// at once): `aborted` then `finished` follow, and `returned` does not.
-    /// A no-op on a worker that is not running.
+    /// Asked before `start`, it stops the body at its first checkpoint;
+    /// after the end, it does nothing.
     pub fn quit(&self) {
         Quit::quit(&*self.control);
     }
