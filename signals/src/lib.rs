@@ -475,8 +475,9 @@
 //! whose arguments can be copied to `'static` values: `&T` with `T:
 //! ToOwned` (`Clone` types, `str`, `[T]`), or `Copy` values. A `&mut T`
 //! argument is refused where `connect_queued` is called (the receiver would
-//! change its own copy), and a signal whose argument types borrow (a `&dyn
-//! Trait`, a `&Item<'a>`) has no `connect_queued`.
+//! change its own copy); a signal whose argument types borrow (a `&dyn
+//! Trait`, a `&Item<'a>`) or whose receivers return a value refuses
+//! `connect_queued` with an error that says so.
 //!
 //! # Background workers
 //!

@@ -18,7 +18,7 @@ pub use crate::list::{Callback, Target};
 pub use crate::mailbox::Poster;
 pub use crate::named::NamedHandler;
 pub use crate::policy::PolicyState;
-pub use crate::queued::{Queueable, QueuedMutable, QueuedValue};
+pub use crate::queued::{Queueable, QueuedBorrowing, QueuedMutable, QueuedReturning, QueuedValue};
 pub use crate::reader::light_reads;
 pub use crate::receiver_info::ReceiverInfo;
 pub use crate::registry::SignalEntry;

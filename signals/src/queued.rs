@@ -67,3 +67,27 @@ impl<F, T: Copy + Send + 'static> QueuedValue<F> for T {
         *self
     }
 }
+
+/// A signal whose receivers return a value: it has no queued receivers.
+/// Implemented by no type.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot deliver through a mailbox: its receivers return a value",
+    label = "a queued receiver runs later, on the mailbox's thread",
+    note = "its result could not reach the send: connect it with `connect`, or declare a signal that returns nothing"
+)]
+pub trait QueuedReturning<F> {
+    fn refused(&self) -> crate::Connection;
+}
+
+/// A signal whose arguments borrow (`&dyn Trait`, `&Item<'a>`): it has
+/// no queued receivers. Implemented by no type.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot deliver through a mailbox: its arguments borrow",
+    label = "a queued receiver gets owned copies of the arguments, which must be `'static`",
+    note = "a `&dyn Trait` or a type with a lifetime cannot be copied to `'static`: connect with `connect`, or declare the signal with owned argument types"
+)]
+pub trait QueuedBorrowing<F> {
+    fn refused(&self) -> crate::Connection;
+}

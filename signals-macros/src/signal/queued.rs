@@ -14,8 +14,11 @@ use super::valid::Passing;
 /// `'static`); nothing otherwise, and the crate docs say so.
 pub(super) fn connect_queued(parts: &Parts) -> TokenStream {
     let signal = parts.signal;
-    if signal.output.is_some() || !signal.params.iter().all(|param| travels(pointee(param.ty))) {
-        return TokenStream::new();
+    if signal.output.is_some() {
+        return refused(parts, "QueuedReturning");
+    }
+    if !signal.params.iter().all(|param| travels(pointee(param.ty))) {
+        return refused(parts, "QueuedBorrowing");
     }
     let Parts {
         krate,
@@ -93,6 +96,41 @@ pub(super) fn connect_queued(parts: &Parts) -> TokenStream {
             });
             #mailbox.__hold(::core::clone::Clone::clone(&#connection).scoped());
             #connection
+        }
+    }
+}
+
+/// `connect_queued` for a signal that cannot deliver through a mailbox:
+/// every call is refused at compile time, by the bound `Self: reason`,
+/// which no signal meets and whose message says why.
+fn refused(parts: &Parts, reason: &str) -> TokenStream {
+    let Parts {
+        krate,
+        types,
+        binder,
+        output,
+        function_type: function,
+        ..
+    } = parts;
+    let private = quote!(#krate::__private);
+    let reason = Ident::new(reason, Span::call_site());
+    let (mailbox, receiver) = (
+        Ident::new("_mailbox", Span::mixed_site()),
+        Ident::new("_receiver", Span::mixed_site()),
+    );
+    quote! {
+        /// Not for this signal: the compiler says why where it is called.
+        #[doc(hidden)]
+        pub fn connect_queued<#function>(
+            &self,
+            #mailbox: &#krate::Mailbox,
+            #receiver: #function,
+        ) -> #krate::Connection
+        where
+            #function: #binder ::core::ops::FnMut(#(#types),*) #output + 'static,
+            Self: #private::#reason<#function>,
+        {
+            <Self as #private::#reason<#function>>::refused(self)
         }
     }
 }
