@@ -6,7 +6,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use crate::async_emission::{AsyncEmission, Receiver};
-use crate::async_send::{Collect, Reporter, Step};
+use crate::async_send::{Collect, Reporter, Step, begin};
 use crate::async_slot::{AsyncSlot, Filler, Started};
 use crate::connections::Connections;
 use crate::dispatch::StaticSlots;
@@ -163,18 +163,11 @@ where
     while let Some((target, receiver)) = emission.next_target() {
         let index = outcomes.len();
         let mut slot = slot(slots.as_mut(), index);
-        let outcome = match call(target, slot.as_mut().filler(cx)) {
-            Step::Ready(response) => Outcome::Done(response),
-            Step::Skipped => Outcome::Skipped,
-            Step::Started => match slot.started() {
-                Started::Ready(response) => Outcome::Done(response),
-                Started::Pending => Outcome::Waiting,
-                Started::Skipped => Outcome::Skipped,
-            },
-            Step::Pending(future) => {
-                slot.hold_boxed(future);
-                Outcome::Waiting
-            }
+        let step = call(target, slot.as_mut().filler(cx));
+        let outcome = match begin(slot, step) {
+            Started::Ready(response) => Outcome::Done(response),
+            Started::Pending => Outcome::Waiting,
+            Started::Skipped => Outcome::Skipped,
         };
         outcomes.push((receiver, outcome));
     }

@@ -36,6 +36,23 @@ pub enum Step<'a, R> {
     Pending(BoxFuture<'a, R>),
 }
 
+/// What calling a receiver left in `slot`: its result, a future to poll
+/// (a static receiver's in place, a runtime one's boxed), or nothing.
+pub(crate) fn begin<'a, R, const N: usize>(
+    slot: Pin<&mut AsyncSlot<'a, R, N>>,
+    step: Step<'a, R>,
+) -> Started<R> {
+    match step {
+        Step::Ready(response) => Started::Ready(response),
+        Step::Skipped => Started::Skipped,
+        Step::Started => slot.started(),
+        Step::Pending(future) => {
+            slot.hold_boxed(future);
+            Started::Pending
+        }
+    }
+}
+
 /// Where a receiver's failure is reported: its signal's error hook and
 /// the process's.
 #[doc(hidden)]
@@ -412,19 +429,10 @@ where
             } else {
                 Ok(call(target, filler))
             };
-            let response = match step {
-                Ok(Step::Ready(response)) => response,
-                Ok(Step::Skipped) => continue,
-                Ok(Step::Started) => match slot.as_mut().started() {
-                    Started::Ready(response) => response,
-                    Started::Pending => {
-                        this.awaiting = Some(receiver);
-                        continue;
-                    }
-                    Started::Skipped => continue,
-                },
-                Ok(Step::Pending(future)) => {
-                    slot.as_mut().hold_boxed(future);
+            let response = match step.map(|step| begin(slot.as_mut(), step)) {
+                Ok(Started::Ready(response)) => response,
+                Ok(Started::Skipped) => continue,
+                Ok(Started::Pending) => {
                     this.awaiting = Some(receiver);
                     continue;
                 }

@@ -315,9 +315,8 @@ pub struct Worker<Y: 'static, S: 'static, R: 'static, E: 'static> {
     control: Arc<Control<S>>,
     signals: Arc<WorkerSignals<Y, R, E>>,
     body: Mutex<Option<Body<Y, S, R, E>>>,
+    /// Taken by `join`: `None` once joined (or if no thread was had).
     thread: Mutex<Option<JoinHandle<Outcome<R, E>>>>,
-    /// Whether the thread was joined.
-    joined: Mutex<bool>,
 }
 
 /// Every worker running, for [`quit_all`].
@@ -383,7 +382,6 @@ where
             signals: Arc::new(WorkerSignals::new()),
             body: Mutex::new(Some(Box::new(body))),
             thread: Mutex::new(None),
-            joined: Mutex::new(false),
         }
     }
 
@@ -521,9 +519,6 @@ where
     /// [`WorkerStateError::AlreadyJoined`].
     pub fn join(&self, timeout: Duration) -> Result<Outcome<R, E>, WorkerStateError> {
         let deadline = Instant::now() + timeout;
-        if *lock(&self.joined) {
-            return Err(WorkerStateError::AlreadyJoined);
-        }
         if self.control.lock().phase == Phase::Unstarted {
             return Err(WorkerStateError::NotStarted);
         }
@@ -533,7 +528,6 @@ where
         let Some(handle) = lock(&self.thread).take() else {
             return Err(WorkerStateError::AlreadyJoined);
         };
-        *lock(&self.joined) = true;
         // Returned here: seen.
         self.control.lock().unseen_error = false;
         // The thread has finished its run: it returns at once. Its panics
