@@ -1096,6 +1096,7 @@ mod async_concurrent;
 mod async_emission;
 mod async_send;
 mod async_slot;
+mod bridge;
 mod connection;
 mod connections;
 mod dispatch;
@@ -1129,6 +1130,7 @@ mod worker;
 pub mod __private;
 
 pub use async_slot::BoxFuture;
+pub use bridge::Bridge;
 pub use connection::{Connection, ConnectionBlock, ScopedConnection};
 pub use dispatch::UnknownReceiver;
 pub use error_hook::{ErrorHook, clear_error_hook, set_error_hook};

@@ -10,6 +10,7 @@ pub use crate::async_send::{
     AsyncSend, Collect, Discard, Failures, Robust, Step, TryValues, Values,
 };
 pub use crate::async_slot::{AsyncSlot, Filler};
+pub use crate::bridge::{OwnedArgument, failure_text};
 pub use crate::connections::{Connections, List, receivers, runtime_info};
 pub use crate::dispatch::{Dispatch, StaticSlots};
 pub use crate::emission::{Emission, Responses};

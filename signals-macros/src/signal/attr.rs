@@ -11,6 +11,9 @@ pub struct Options {
     /// `async_inline = bytes`: the room an async send keeps for the future
     /// of the async receiver it awaits; a larger future is boxed.
     pub async_inline: Option<syn::LitInt>,
+    /// `bridge`: the signal implements `Bridge`, so that a transport can
+    /// carry its sends to other processes.
+    pub bridge: Option<proc_macro2::Span>,
 }
 
 /// The room an async send keeps for a receiver's future, unless
@@ -21,6 +24,7 @@ impl Options {
     pub fn parse(args: TokenStream) -> syn::Result<Self> {
         let mut crate_path: Option<Path> = None;
         let mut async_inline: Option<syn::LitInt> = None;
+        let mut bridge = None;
         syn::meta::parser(|meta| {
             if meta.path.is_ident("crate") {
                 if crate_path.is_some() {
@@ -44,11 +48,17 @@ impl Options {
                 }
                 async_inline = Some(bytes);
                 Ok(())
+            } else if meta.path.is_ident("bridge") {
+                if bridge.is_some() {
+                    return Err(meta.error("duplicate signal option `bridge`"));
+                }
+                bridge = Some(syn::spanned::Spanned::span(&meta.path));
+                Ok(())
             } else {
                 let path = &meta.path;
                 let name = crate::render::tokens_to_string(quote::quote!(#path));
                 Err(meta.error(format!(
-                    "unknown signal option `{name}`; expected: crate, async_inline"
+                    "unknown signal option `{name}`; expected: crate, async_inline, bridge"
                 )))
             }
         })
@@ -56,6 +66,7 @@ impl Options {
         Ok(Self {
             crate_path: crate_path.unwrap_or_else(default_crate_path),
             async_inline,
+            bridge,
         })
     }
 }

@@ -91,20 +91,7 @@ pub(super) fn local(name: &str) -> Ident {
 }
 
 pub fn expand(options: &Options, signal: &Signal) -> TokenStream {
-    let ident = signal.ident;
-    let output_tokens = signal.output;
-    let taken = identifiers(
-        signal
-            .params
-            .iter()
-            .map(|param| {
-                let (name, ty) = (&param.name, param.ty);
-                quote!(#name #ty)
-            })
-            .chain([quote!(#ident #output_tokens)])
-            .chain(signal.generics.map(ToTokens::to_token_stream))
-            .collect(),
-    );
+    let taken = taken_names(signal);
     let generics = signal.generics.map(static_generics).unwrap_or_default();
     let (impl_generics, type_generics, where_clause) = generics.split_for_impl();
     let captured = generics
@@ -161,7 +148,10 @@ pub fn expand(options: &Options, signal: &Signal) -> TokenStream {
         definition_type: fresh_ident("R", &taken, Span::call_site()),
         target_type: fresh_ident("Target", &taken, Span::call_site()),
         output_type: fresh_ident("Output", &taken, Span::call_site()),
-        self_type: quote!(#ident #type_generics),
+        self_type: {
+            let ident = signal.ident;
+            quote!(#ident #type_generics)
+        },
         impl_generics: impl_generics.to_token_stream(),
         where_clause: where_clause.to_token_stream(),
         captured,
@@ -182,6 +172,7 @@ pub fn expand(options: &Options, signal: &Signal) -> TokenStream {
     };
     let signature = signature_impl(&parts);
     let methods = methods(&parts);
+    let bridge = options.bridge.map(|_| super::bridge::bridge_impl(&parts));
     let item = match signal.kind {
         Kind::Static => static_items(&parts),
         Kind::Instance => instance_items(&parts),
@@ -190,7 +181,25 @@ pub fn expand(options: &Options, signal: &Signal) -> TokenStream {
         #item
         #signature
         #methods
+        #bridge
     }
+}
+
+/// Every identifier the declaration spells, which no fresh name may be.
+fn taken_names(signal: &Signal) -> std::collections::HashSet<String> {
+    let (ident, output) = (signal.ident, signal.output);
+    identifiers(
+        signal
+            .params
+            .iter()
+            .map(|param| {
+                let (name, ty) = (&param.name, param.ty);
+                quote!(#name #ty)
+            })
+            .chain([quote!(#ident #output)])
+            .chain(signal.generics.map(ToTokens::to_token_stream))
+            .collect(),
+    )
 }
 
 fn argument(krate: &syn::Path, param: &super::valid::Param) -> TokenStream {

@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 mod ast;
 mod async_methods;
 mod attr;
+mod bridge;
 mod expand;
 mod queued;
 mod sync_sends;
@@ -21,13 +22,9 @@ pub fn signal(args: TokenStream, item: TokenStream) -> TokenStream {
         Err(error) => return fallback(item, error),
     };
     let body = valid::body_error(&declaration);
-    let validated = valid::validate(&declaration).and_then(|signal| match &options.async_inline {
-        Some(bytes) if !signal.is_async => Err(syn::Error::new(
-            bytes.span(),
-            "`async_inline` is the room an async send keeps for a receiver's future: it is \
-                 for async signals, declared `#[signal] async fn`",
-        )),
-        _ => Ok(signal),
+    let validated = valid::validate(&declaration).and_then(|signal| {
+        fits(&options, &signal)?;
+        Ok(signal)
     });
     match (validated, body) {
         (Ok(signal), None) => expand::expand(&options, &signal),
@@ -41,6 +38,23 @@ pub fn signal(args: TokenStream, item: TokenStream) -> TokenStream {
             body.combine(error);
             fallback(item, body)
         }
+    }
+}
+
+/// Whether the options suit the declaration.
+fn fits(options: &attr::Options, signal: &valid::Signal) -> syn::Result<()> {
+    if let Some(bytes) = &options.async_inline {
+        if !signal.is_async {
+            return Err(syn::Error::new(
+                bytes.span(),
+                "`async_inline` is the room an async send keeps for a receiver's future: it is \
+                 for async signals, declared `#[signal] async fn`",
+            ));
+        }
+    }
+    match options.bridge {
+        Some(option) => bridge::check(signal, option),
+        None => Ok(()),
     }
 }
 

@@ -136,7 +136,7 @@ fn refused(parts: &Parts, reason: &str) -> TokenStream {
 }
 
 /// What a parameter points to, or its own type.
-fn pointee(ty: &Type) -> &Type {
+pub(super) fn pointee(ty: &Type) -> &Type {
     match ty {
         Type::Reference(reference) => &reference.elem,
         ty => ty,
@@ -147,7 +147,7 @@ fn pointee(ty: &Type) -> &Type {
 /// `'static`, outside `fn` pointers and `Fn(..)` bounds, which bind their
 /// own, and has no trait object (whose lifetime is implied) unless it is
 /// `+ 'static`.
-fn travels(ty: &Type) -> bool {
+pub(super) fn travels(ty: &Type) -> bool {
     struct Finder(bool);
     impl<'ast> Visit<'ast> for Finder {
         fn visit_type_reference(&mut self, reference: &'ast syn::TypeReference) {
