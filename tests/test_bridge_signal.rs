@@ -143,3 +143,27 @@ fn paths_travel_as_path_bufs() {
     assert!(failures.is_empty());
     assert_eq!(*seen.lock().unwrap(), [("/a".into(), "/b".into())]);
 }
+
+#[test]
+fn forwarding_from_a_sender_sees_its_type() {
+    struct Till;
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    let _connection = moved.forward_from(&ConnectOptions::new(), move |sender, (from, _)| {
+        sink.lock()
+            .unwrap()
+            .push((sender.type_name(), from.to_owned()));
+    });
+    moved.send(
+        std::path::Path::new("/plain"),
+        &mut std::path::PathBuf::from("/x"),
+    );
+    moved.send_from(
+        &Till,
+        std::path::Path::new("/till"),
+        &mut std::path::PathBuf::from("/x"),
+    );
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 1);
+    assert!(seen[0].0.ends_with("Till"), "{seen:?}");
+}

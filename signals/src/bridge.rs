@@ -5,7 +5,7 @@
 use std::borrow::Borrow;
 
 use crate::failure::{Render, Rendered};
-use crate::{ConnectOptions, Connection, ReceiverError, Signal};
+use crate::{AnySender, ConnectOptions, Connection, ReceiverError, Signal};
 
 /// A signal declared `#[signal(bridge)]`, whose sends a transport such as
 /// `signals-redis` can carry to other processes.
@@ -55,6 +55,13 @@ pub trait Bridge: Signal {
     fn forward<F>(&self, options: &ConnectOptions, forward: F) -> Connection
     where
         F: for<'a> Fn(Self::Arguments<'a>) + Send + Sync + 'static;
+
+    /// Connects `forward` as a receiver of every send from a sender
+    /// (`send_from`), with `options`; it gets the sender, then the
+    /// arguments as one tuple. A plain `send` does not reach it.
+    fn forward_from<F>(&self, options: &ConnectOptions, forward: F) -> Connection
+    where
+        F: for<'a> Fn(&AnySender, Self::Arguments<'a>) + Send + Sync + 'static;
 
     /// Sends `arguments` to the local receivers, each called whatever the
     /// others do, as `send_robust` does, and returns what failed: one text

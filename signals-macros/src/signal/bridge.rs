@@ -75,6 +75,7 @@ pub(super) fn bridge_impl(parts: &Parts) -> TokenStream {
         unified_types,
         iter_lifetime: lifetime,
         function_type: function,
+        sender_arg: sender,
         ..
     } = parts;
     let ident = signal.ident;
@@ -106,6 +107,10 @@ pub(super) fn bridge_impl(parts: &Parts) -> TokenStream {
             quote!(#name)
         }
     });
+    let ok = signal
+        .output
+        .map(|_| quote!(::core::result::Result::Ok(())));
+    let forwarded_from = quote!(#forward(#sender, (#(#names,)*)); #ok);
     let (forwarded, failures) = match signal.output {
         None => (
             quote!(#forward((#(#names,)*))),
@@ -149,6 +154,17 @@ pub(super) fn bridge_impl(parts: &Parts) -> TokenStream {
                     + ::core::marker::Send + ::core::marker::Sync + 'static,
             {
                 self.connect_with(#options, move |#(#names: #closure_types),*| { #forwarded })
+            }
+
+            fn forward_from<#function>(&self, #options: &#krate::ConnectOptions, #forward: #function) -> #krate::Connection
+            where
+                #function: for<#lifetime> ::core::ops::Fn(&#krate::AnySender, Self::Arguments<#lifetime>)
+                    + ::core::marker::Send + ::core::marker::Sync + 'static,
+            {
+                self.connect_from_with::<#krate::AnySender>(
+                    #options,
+                    move |#sender: &#krate::AnySender, #(#names: #closure_types),*| { #forwarded_from },
+                )
             }
 
             fn deliver(&self, #arguments: Self::Owned) -> ::std::vec::Vec<::std::string::String> {
