@@ -111,36 +111,8 @@ pub(super) fn bridge_impl(parts: &Parts) -> TokenStream {
         .output
         .map(|_| quote!(::core::result::Result::Ok(())));
     let forwarded_from = quote!(#forward(#sender, (#(#names,)*)); #ok);
-    let (forwarded, failures) = match signal.output {
-        None => (
-            quote!(#forward((#(#names,)*))),
-            quote! {
-                ::core::iter::Iterator::collect(::core::iter::Iterator::map(
-                    ::core::iter::IntoIterator::into_iter(self.send_robust(#(#lent),*)),
-                    |failure| ::std::string::ToString::to_string(&failure),
-                ))
-            },
-        ),
-        Some(output) => (
-            quote! {
-                #forward((#(#names,)*));
-                ::core::result::Result::Ok(())
-            },
-            quote! {
-                ::core::iter::Iterator::collect(::core::iter::Iterator::map(
-                    ::core::iter::Iterator::filter_map(
-                        ::core::iter::IntoIterator::into_iter(self.send_robust(#(#lent),*)),
-                        ::core::result::Result::err,
-                    ),
-                    |failure| #private::failure_text(&failure, {
-                        #[allow(unused_imports)]
-                        use #private::{ViaDebug as _, WithoutDebug as _};
-                        (&#private::DebugProbe::<<#output as #private::Fallible>::Error>::new()).render()
-                    }),
-                ))
-            },
-        ),
-    };
+    let forwarded = quote!(#forward((#(#names,)*)); #ok);
+    let failures = failures(parts, &lent);
     quote! {
         #[automatically_derived]
         impl #krate::Bridge for #ident {
@@ -172,5 +144,30 @@ pub(super) fn bridge_impl(parts: &Parts) -> TokenStream {
                 #failures
             }
         }
+    }
+}
+
+/// The failures of a delivery that lends `lent`, as texts.
+fn failures(parts: &Parts, lent: &[TokenStream]) -> TokenStream {
+    let krate = parts.krate;
+    let private = quote!(#krate::__private);
+    let sent = quote!(::core::iter::IntoIterator::into_iter(self.send_robust(#(#lent),*)));
+    match parts.signal.output {
+        None => quote! {
+            ::core::iter::Iterator::collect(::core::iter::Iterator::map(
+                #sent,
+                |failure| ::std::string::ToString::to_string(&failure),
+            ))
+        },
+        Some(output) => quote! {
+            ::core::iter::Iterator::collect(::core::iter::Iterator::map(
+                ::core::iter::Iterator::filter_map(#sent, ::core::result::Result::err),
+                |failure| #private::failure_text(&failure, {
+                    #[allow(unused_imports)]
+                    use #private::{ViaDebug as _, WithoutDebug as _};
+                    (&#private::DebugProbe::<<#output as #private::Fallible>::Error>::new()).render()
+                }),
+            ))
+        },
     }
 }

@@ -1,0 +1,172 @@
+//! A real `redis-server` for the tests: on a free loopback port, with its
+//! own temporary directory and an append-only file, stopped by its
+//! process id.
+
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const INSTALL: &str = "apt-get install -y redis-server";
+
+pub struct Server {
+    pub port: u16,
+    dir: PathBuf,
+    child: Option<Child>,
+}
+
+impl Server {
+    /// A server of its own, or `None`, said loudly, where `redis-server`
+    /// is not installed. Where `SIGNALS_REDIS_REQUIRED` is set (CI), a
+    /// missing server fails the test instead.
+    pub fn start() -> Option<Self> {
+        if Command::new("redis-server")
+            .arg("--version")
+            .output()
+            .is_err()
+        {
+            let message = format!(
+                "redis-server is not installed: these tests need a real Redis. Install it with `{INSTALL}`"
+            );
+            assert!(
+                std::env::var_os("SIGNALS_REDIS_REQUIRED").is_none(),
+                "{message}"
+            );
+            eprintln!("\n!!! SKIPPED: {message}\n");
+            return None;
+        }
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("a free loopback port")
+            .port();
+        let dir = std::env::temp_dir().join(format!("signals-redis-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a temporary directory");
+        let mut server = Self {
+            port,
+            dir,
+            child: None,
+        };
+        server.launch();
+        Some(server)
+    }
+
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
+    fn launch(&mut self) {
+        let child = Command::new("redis-server")
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
+            .arg("--dir")
+            .arg(&self.dir)
+            .args([
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "always",
+                "--save",
+                "",
+            ])
+            .args(["--daemonize", "no", "--protected-mode", "no"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server starts");
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Ok(mut connection) = self.connection() {
+                if redis::cmd("PING").query::<String>(&mut connection).is_ok() {
+                    return;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "redis-server did not answer on port {}",
+                self.port
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn connection(&self) -> redis::RedisResult<redis::Connection> {
+        redis::Client::open(self.url())?.get_connection_with_timeout(Duration::from_secs(1))
+    }
+
+    /// `kill -9`, by process id: no chance to save anything.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let status = Command::new("kill")
+                .args(["-9", &child.id().to_string()])
+                .status()
+                .expect("kill runs");
+            assert!(status.success());
+            child.wait().expect("the server exits");
+        }
+    }
+
+    /// Starts it again on the same port and files.
+    pub fn restart(&mut self) {
+        self.kill();
+        self.launch();
+    }
+
+    /// A command's answer.
+    pub fn query<T: redis::FromRedisValue>(&self, command: &mut redis::Cmd) -> T {
+        command
+            .query(&mut self.connection().expect("a connection"))
+            .expect("the command succeeds")
+    }
+
+    /// The entries of a stream, each as its field pairs.
+    pub fn entries(&self, stream: &str) -> Vec<std::collections::HashMap<String, String>> {
+        let reply: redis::streams::StreamRangeReply =
+            self.query(redis::cmd("XRANGE").arg(stream).arg("-").arg("+"));
+        reply
+            .ids
+            .into_iter()
+            .map(|entry| {
+                entry
+                    .map
+                    .iter()
+                    .map(|(field, value)| {
+                        let value: String = redis::from_redis_value(value).unwrap_or_default();
+                        (field.clone(), value)
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// How many entries `group` has not acknowledged on `stream`.
+    pub fn pending(&self, stream: &str, group: &str) -> usize {
+        let reply: redis::streams::StreamPendingReply =
+            self.query(redis::cmd("XPENDING").arg(stream).arg(group));
+        reply.count()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Waits until `done` holds, for at most `timeout`; whether it did.
+pub fn eventually(timeout: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    done()
+}
