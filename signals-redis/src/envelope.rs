@@ -12,7 +12,7 @@
 //! | `ct` | the payload's encoding, `json` |
 //! | `p` | the arguments, as a JSON array in the signal's parameter order |
 
-use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -38,31 +38,59 @@ pub(crate) fn path<S: Signal>() -> String {
 /// One entry on its way to the broker.
 #[derive(Debug)]
 pub(crate) struct Outgoing {
-    pub(crate) stream: String,
-    pub(crate) fields: Vec<(&'static str, Vec<u8>)>,
+    pub(crate) stream: Arc<str>,
+    pub(crate) fields: Vec<(&'static str, Field)>,
+}
+
+/// A field's value: what every entry of a signal shares is shared, not
+/// copied per send.
+#[derive(Debug)]
+pub(crate) enum Field {
+    Static(&'static str),
+    Shared(Arc<str>),
+    Owned(Vec<u8>),
+}
+
+impl Field {
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        match self {
+            Self::Static(text) => text.as_bytes(),
+            Self::Shared(text) => text.as_bytes(),
+            Self::Owned(bytes) => bytes,
+        }
+    }
+}
+
+/// What every entry of one published signal shares.
+#[derive(Debug)]
+pub(crate) struct Header {
+    pub(crate) stream: Arc<str>,
+    pub(crate) signature: Arc<str>,
+    pub(crate) source: Arc<str>,
 }
 
 impl Outgoing {
-    pub(crate) fn new(
-        stream: String,
-        signature: &str,
-        source: &str,
-        sender: Option<&str>,
-        payload: Vec<u8>,
-    ) -> Self {
-        let mut fields = vec![
-            ("v", VERSION.into()),
-            ("sig", signature.into()),
-            ("id", emission_id().into_bytes()),
-            ("ts", millis(SystemTime::now()).to_string().into_bytes()),
-            ("src", source.into()),
-            ("ct", CONTENT_TYPE.into()),
-        ];
+    pub(crate) fn new(header: &Header, sender: Option<&'static str>, payload: Vec<u8>) -> Self {
+        let mut fields = Vec::with_capacity(8);
+        fields.extend([
+            ("v", Field::Static(VERSION)),
+            ("sig", Field::Shared(header.signature.clone())),
+            ("id", Field::Owned(emission_id().into_bytes())),
+            (
+                "ts",
+                Field::Owned(millis(SystemTime::now()).to_string().into_bytes()),
+            ),
+            ("src", Field::Shared(header.source.clone())),
+            ("ct", Field::Static(CONTENT_TYPE)),
+        ]);
         if let Some(sender) = sender {
-            fields.push(("sender", sender.into()));
+            fields.push(("sender", Field::Static(sender)));
         }
-        fields.push(("p", payload));
-        Self { stream, fields }
+        fields.push(("p", Field::Owned(payload)));
+        Self {
+            stream: header.stream.clone(),
+            fields,
+        }
     }
 }
 
@@ -71,13 +99,20 @@ impl Outgoing {
 pub(crate) struct Incoming {
     pub(crate) stream: String,
     pub(crate) id: String,
-    pub(crate) fields: HashMap<String, Vec<u8>>,
+    pub(crate) fields: Vec<(String, Vec<u8>)>,
 }
 
 impl Incoming {
-    pub(crate) fn text(&self, field: &str) -> Option<&str> {
+    /// A field's value, the first if it is repeated.
+    pub(crate) fn field(&self, name: &str) -> Option<&[u8]> {
         self.fields
-            .get(field)
+            .iter()
+            .find(|(field, _)| field == name)
+            .map(|(_, value)| value.as_slice())
+    }
+
+    pub(crate) fn text(&self, field: &str) -> Option<&str> {
+        self.field(field)
             .and_then(|bytes| std::str::from_utf8(bytes).ok())
     }
 
@@ -104,7 +139,7 @@ impl Incoming {
                 "payload encoding {content_type:?} is unknown: this subscriber reads {CONTENT_TYPE:?}"
             ));
         }
-        match self.fields.get("p") {
+        match self.field("p") {
             None => Some("no payload: the `p` field is missing".to_owned()),
             Some(payload) if payload.len() > max_payload => Some(format!(
                 "payload of {} bytes exceeds the limit of {max_payload} bytes",
@@ -139,4 +174,67 @@ fn emission_id() -> String {
         format!("{:x}{:x}", started, std::process::id())
     });
     format!("{process}-{}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+/// The entries of a reply to `XREADGROUP` (`[[stream, [[id, [field,
+/// value, ..]], ..]], ..]`) or, with `stream` given, to `XCLAIM` (`[[id,
+/// [..]], ..]`), their values moved out of the reply. An entry whose
+/// fields are missing comes back without fields, to be dead-lettered.
+pub(crate) fn entries(reply: redis::Value, stream: Option<&str>) -> Vec<Incoming> {
+    use redis::Value;
+    let streams: Vec<(Value, Value)> = match (stream, reply) {
+        (Some(stream), entries) => vec![(Value::BulkString(stream.into()), entries)],
+        (None, Value::Map(streams)) => streams,
+        (None, Value::Array(streams)) => streams
+            .into_iter()
+            .filter_map(|pair| match pair {
+                Value::Array(pair) => {
+                    let mut pair = pair.into_iter();
+                    Some((pair.next()?, pair.next()?))
+                }
+                _ => None,
+            })
+            .collect(),
+        (None, _) => Vec::new(),
+    };
+    let mut incoming = Vec::new();
+    for (stream, entries) in streams {
+        let (Some(stream), Value::Array(entries)) = (text(stream), entries) else {
+            continue;
+        };
+        for entry in entries {
+            let Value::Array(parts) = entry else { continue };
+            let mut parts = parts.into_iter();
+            let Some(id) = parts.next().and_then(text) else {
+                continue;
+            };
+            let mut fields = Vec::new();
+            if let Some(Value::Array(flat)) = parts.next() {
+                let mut flat = flat.into_iter();
+                while let (Some(field), Some(value)) = (flat.next(), flat.next()) {
+                    if let (Some(field), Some(value)) = (text(field), bytes(value)) {
+                        fields.push((field, value));
+                    }
+                }
+            }
+            incoming.push(Incoming {
+                stream: stream.clone(),
+                id,
+                fields,
+            });
+        }
+    }
+    incoming
+}
+
+fn bytes(value: redis::Value) -> Option<Vec<u8>> {
+    match value {
+        redis::Value::BulkString(bytes) => Some(bytes),
+        redis::Value::SimpleString(text) => Some(text.into_bytes()),
+        _ => None,
+    }
+}
+
+fn text(value: redis::Value) -> Option<String> {
+    bytes(value).and_then(|bytes| String::from_utf8(bytes).ok())
 }

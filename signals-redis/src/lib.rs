@@ -106,8 +106,10 @@
 //!
 //! - Credentials come in the URL, `redis://user:password@host:port/db`,
 //!   for a Redis ACL user. `rediss://` connects over TLS, with the `tls`
-//!   feature; without it such a URL is refused with
-//!   [`BridgeError::TlsNotEnabled`].
+//!   feature (rustls), trusting the bundled Mozilla roots, or a private
+//!   certificate authority given to the builders'
+//!   `tls_root_certificate(pem)`. Without the feature such a URL is
+//!   refused with [`BridgeError::TlsNotEnabled`].
 //! - The password never appears in `Debug`, `Display` or error texts:
 //!   see [`RedisUrl`].
 //! - A payload over the maximum size (1 MiB by default) is refused on

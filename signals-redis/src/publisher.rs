@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use signals::{Bridge, ConnectOptions, Connection};
 
-use crate::envelope::{self, Outgoing};
+use crate::envelope::{self, Field, Header, Outgoing};
 use crate::settings::{self, Backoff, ErrorHook};
 use crate::{BridgeError, RedisUrl};
 
@@ -65,6 +65,7 @@ pub struct PublisherStats {
 /// Settings of a [`Publisher`], from [`Publisher::builder`].
 pub struct PublisherBuilder {
     url: String,
+    root_certificate: Option<Vec<u8>>,
     source: Option<String>,
     prefix: String,
     buffer: usize,
@@ -80,6 +81,16 @@ impl PublisherBuilder {
     #[must_use]
     pub fn source(mut self, source: impl Into<String>) -> Self {
         self.source = Some(source.into());
+        self
+    }
+
+    /// Trusts the certificate authority `pem` for a `rediss://` URL,
+    /// instead of the platform's roots: see
+    /// [`RedisUrl::with_root_certificate`]. With the `tls` feature.
+    #[cfg(feature = "tls")]
+    #[must_use]
+    pub fn tls_root_certificate(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificate = Some(pem.into());
         self
     }
 
@@ -140,7 +151,7 @@ impl PublisherBuilder {
     /// [`BridgeError::InvalidUrl`], [`BridgeError::TlsNotEnabled`], or
     /// [`BridgeError::InvalidSetting`] naming the setting.
     pub fn build(self) -> Result<Publisher, BridgeError> {
-        let url = RedisUrl::parse(&self.url)?;
+        let url = RedisUrl::open(&self.url, self.root_certificate.as_deref())?;
         settings::at_least("buffer", self.buffer as u64, 1, "at least 1 entry")?;
         settings::at_least("batch", self.batch as u64, 1, "at least 1 entry")?;
         settings::at_least("max_payload", self.max_payload as u64, 1, "at least 1 byte")?;
@@ -149,7 +160,7 @@ impl PublisherBuilder {
         }
         let shared = Arc::new(Shared {
             url,
-            source: self.source.unwrap_or_else(settings::process_name),
+            source: self.source.unwrap_or_else(settings::process_name).into(),
             prefix: self.prefix,
             capacity: self.buffer,
             max_len: self.max_len,
@@ -189,6 +200,7 @@ impl Publisher {
     pub fn builder(url: &str) -> PublisherBuilder {
         PublisherBuilder {
             url: url.to_owned(),
+            root_certificate: None,
             source: None,
             prefix: settings::DEFAULT_PREFIX.to_owned(),
             buffer: 10_000,
@@ -217,8 +229,11 @@ impl Publisher {
                 signal: envelope::path::<S>(),
             });
         }
-        let stream = format!("{}{}", self.shared.prefix, envelope::path::<S>());
-        let signature = envelope::signature::<S>();
+        let header = Header {
+            stream: format!("{}{}", self.shared.prefix, envelope::path::<S>()).into(),
+            signature: envelope::signature::<S>().into(),
+            source: self.shared.source.clone(),
+        };
         // First among the receivers, so that a delivery from elsewhere
         // meets this one before any receiver can send the signal again.
         let options = ConnectOptions::new()
@@ -233,7 +248,7 @@ impl Publisher {
                 return;
             }
             let sender = crate::remote::take_sent_from();
-            shared.enqueue::<S>(&stream, &signature, sender, serde_json::to_vec(&arguments));
+            shared.enqueue::<S>(&header, sender, serde_json::to_vec(&arguments));
         });
         lock(&self.connections).extend([from, plain]);
         Ok(())
@@ -321,7 +336,7 @@ impl std::fmt::Debug for Publisher {
 
 struct Shared {
     url: RedisUrl,
-    source: String,
+    source: Arc<str>,
     prefix: String,
     capacity: usize,
     max_len: Option<usize>,
@@ -356,9 +371,8 @@ impl Queue {
 impl Shared {
     fn enqueue<S: Bridge>(
         &self,
-        stream: &str,
-        signature: &str,
-        sender: Option<&str>,
+        header: &Header,
+        sender: Option<&'static str>,
         payload: Result<Vec<u8>, serde_json::Error>,
     ) {
         let payload = match payload {
@@ -373,24 +387,20 @@ impl Shared {
         };
         let entry = if payload.len() > self.max_payload {
             let size = payload.len();
-            let mut entry = Outgoing::new(
-                format!("{stream}:dead"),
-                signature,
-                &self.source,
-                sender,
-                Vec::new(),
-            );
+            let dead = Header {
+                stream: format!("{}:dead", header.stream).into(),
+                signature: header.signature.clone(),
+                source: header.source.clone(),
+            };
+            let mut entry = Outgoing::new(&dead, sender, Vec::new());
             entry.fields.retain(|(field, _)| *field != "p");
+            let reason = format!(
+                "payload of {size} bytes exceeds the limit of {} bytes; not written",
+                self.max_payload
+            );
             entry.fields.extend([
-                ("stream", stream.as_bytes().to_vec()),
-                (
-                    "reason",
-                    format!(
-                        "payload of {size} bytes exceeds the limit of {} bytes; not written",
-                        self.max_payload
-                    )
-                    .into_bytes(),
-                ),
+                ("stream", Field::Shared(header.stream.clone())),
+                ("reason", Field::Owned(reason.into_bytes())),
             ]);
             self.dead_lettered.fetch_add(1, Ordering::Relaxed);
             (self.on_error)(&BridgeError::PayloadTooLarge {
@@ -400,7 +410,7 @@ impl Shared {
             });
             entry
         } else {
-            Outgoing::new(stream.to_owned(), signature, &self.source, sender, payload)
+            Outgoing::new(header, sender, payload)
         };
         let mut queue = lock(&self.queue);
         if queue.waiting() >= self.capacity || queue.closing {
@@ -460,8 +470,8 @@ impl Shared {
                             queue.in_flight = 0;
                             return;
                         }
-                        drop(queue);
-                        std::thread::sleep(backoff.next_wait());
+                        // Woken early by `close`.
+                        let _ = self.arrived.wait_timeout(queue, backoff.next_wait());
                     }
                 }
             }
@@ -481,13 +491,13 @@ impl Shared {
         };
         let mut pipeline = redis::pipe();
         for entry in batch {
-            let command = pipeline.cmd("XADD").arg(&entry.stream);
+            let command = pipeline.cmd("XADD").arg(&*entry.stream);
             if let (Some(max_len), false) = (self.max_len, entry.stream.ends_with(":dead")) {
                 command.arg("MAXLEN").arg("~").arg(max_len);
             }
             command.arg("*");
             for (field, value) in &entry.fields {
-                command.arg(*field).arg(value.as_slice());
+                command.arg(*field).arg(value.as_bytes());
             }
         }
         pipeline

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use redis::streams::{StreamClaimReply, StreamId, StreamPendingCountReply, StreamReadReply};
+use redis::streams::StreamPendingCountReply;
 use serde::de::DeserializeOwned;
 use signals::Bridge;
 
@@ -73,6 +73,7 @@ pub struct Subscriber {
 /// Settings of a [`Subscriber`], from [`Subscriber::builder`].
 pub struct SubscriberBuilder {
     url: String,
+    root_certificate: Option<Vec<u8>>,
     group: String,
     consumer: Option<String>,
     prefix: String,
@@ -131,6 +132,16 @@ impl SubscriberBuilder {
     #[must_use]
     pub fn consumer(mut self, name: impl Into<String>) -> Self {
         self.consumer = Some(name.into());
+        self
+    }
+
+    /// Trusts the certificate authority `pem` for a `rediss://` URL,
+    /// instead of the platform's roots: see
+    /// [`RedisUrl::with_root_certificate`]. With the `tls` feature.
+    #[cfg(feature = "tls")]
+    #[must_use]
+    pub fn tls_root_certificate(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificate = Some(pem.into());
         self
     }
 
@@ -220,7 +231,7 @@ impl SubscriberBuilder {
     /// started, the consumer rides out an outage on its own.
     pub fn start(self) -> Result<Subscriber, BridgeError> {
         let consumer = self.check()?;
-        let url = RedisUrl::parse(&self.url)?;
+        let url = RedisUrl::open(&self.url, self.root_certificate.as_deref())?;
         let claim_every = self.claim_every.unwrap_or(self.min_idle / 2);
         let streams: Vec<String> = self
             .signals
@@ -315,6 +326,7 @@ impl Subscriber {
     pub fn builder(url: &str, group: &str) -> SubscriberBuilder {
         SubscriberBuilder {
             url: url.to_owned(),
+            root_certificate: None,
             group: group.to_owned(),
             consumer: None,
             prefix: settings::DEFAULT_PREFIX.to_owned(),
@@ -485,7 +497,7 @@ impl ConsumerLoop {
 
     /// Reads new entries and delivers them.
     fn read(&self, connection: &mut redis::Connection) -> Result<(), BridgeError> {
-        let reply: Option<StreamReadReply> = redis::cmd("XREADGROUP")
+        let reply: redis::Value = redis::cmd("XREADGROUP")
             .arg("GROUP")
             .arg(&self.group)
             .arg(&self.consumer)
@@ -498,11 +510,39 @@ impl ConsumerLoop {
             .arg(vec![">"; self.streams.len()])
             .query(connection)
             .map_err(|error| self.url.error("read entries", &error))?;
-        for stream in reply.map(|reply| reply.keys).unwrap_or_default() {
-            for entry in stream.ids {
-                self.handle(connection, &incoming(&stream.key, entry), 1)?;
+        let mut succeeded: HashMap<String, Vec<String>> = HashMap::new();
+        for entry in envelope::entries(reply, None) {
+            if self.handle(connection, &entry, 1)? {
+                succeeded.entry(entry.stream).or_default().push(entry.id);
             }
         }
+        for (stream, ids) in succeeded {
+            self.acknowledge(connection, &stream, &ids)?;
+        }
+        Ok(())
+    }
+
+    /// Acknowledges the entries whose receivers succeeded, in one round
+    /// trip per read. Should the consumer die before, they are delivered
+    /// again: at least once.
+    fn acknowledge(
+        &self,
+        connection: &mut redis::Connection,
+        stream: &str,
+        ids: &[String],
+    ) -> Result<(), BridgeError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        redis::cmd("XACK")
+            .arg(stream)
+            .arg(&self.group)
+            .arg(ids)
+            .query::<()>(connection)
+            .map_err(|error| self.url.error("acknowledge entries", &error))?;
+        self.stats
+            .acknowledged
+            .fetch_add(ids.len() as u64, Ordering::Relaxed);
         Ok(())
     }
 
@@ -534,7 +574,7 @@ impl ConsumerLoop {
                 .collect();
             // Only the consumer whose XCLAIM finds the entry still idle
             // gets it: two cannot take the same one.
-            let claimed: StreamClaimReply = redis::cmd("XCLAIM")
+            let claimed: redis::Value = redis::cmd("XCLAIM")
                 .arg(stream)
                 .arg(&self.group)
                 .arg(&self.consumer)
@@ -548,33 +588,35 @@ impl ConsumerLoop {
                 )
                 .query(connection)
                 .map_err(|error| self.url.error("claim idle entries", &error))?;
-            for entry in claimed.ids {
+            let mut succeeded = Vec::new();
+            for entry in envelope::entries(claimed, Some(stream)) {
                 let (times, holder) = before.get(entry.id.as_str()).copied().unwrap_or((0, ""));
                 let deliveries = times + 1;
                 Stats::add(&self.stats.reclaimed);
-                let entry = incoming(stream, entry);
                 if deliveries > self.max_deliveries {
                     let reason = format!(
                         "not acknowledged after {times} deliveries: the consumers that took it \
                          stopped before finishing it (the last was `{holder}`)"
                     );
                     self.dead_letter(connection, &entry, &reason, times)?;
-                } else {
-                    self.handle(connection, &entry, deliveries)?;
+                } else if self.handle(connection, &entry, deliveries)? {
+                    succeeded.push(entry.id);
                 }
             }
+            self.acknowledge(connection, stream, &succeeded)?;
         }
         Ok(())
     }
 
-    /// Delivers one entry, on its `deliveries`th delivery, and acknowledges
-    /// it, leaves it pending, or dead-letters it.
+    /// Delivers one entry, on its `deliveries`th delivery: whether its
+    /// receivers succeeded, so that it is to be acknowledged. One that
+    /// failed stays pending, or is dead-lettered.
     fn handle(
         &self,
         connection: &mut redis::Connection,
         entry: &Incoming,
         deliveries: u64,
-    ) -> Result<(), BridgeError> {
+    ) -> Result<bool, BridgeError> {
         let Some(subscription) = self.handlers.get(&entry.stream) else {
             let reason = "no subscription for this stream".to_owned();
             return self.dead_letter(connection, entry, &reason, deliveries);
@@ -591,25 +633,16 @@ impl ConsumerLoop {
             sent_at: entry.sent_at(),
             deliveries,
         };
-        let payload = entry.fields.get("p").map_or(&[][..], Vec::as_slice);
+        let payload = entry.field("p").unwrap_or_default();
         Stats::add(&self.stats.delivered);
         match (subscription.deliver)(remote, payload) {
             Err(reason) => self.dead_letter(connection, entry, &reason, deliveries),
-            Ok(failures) if failures.is_empty() => {
-                redis::cmd("XACK")
-                    .arg(&entry.stream)
-                    .arg(&self.group)
-                    .arg(&entry.id)
-                    .query::<()>(connection)
-                    .map_err(|error| self.url.error("acknowledge an entry", &error))?;
-                Stats::add(&self.stats.acknowledged);
-                Ok(())
-            }
+            Ok(failures) if failures.is_empty() => Ok(true),
             Ok(failures) => {
                 Stats::add(&self.stats.failed);
                 if deliveries < self.max_deliveries {
                     // Left pending: delivered again once idle for min_idle.
-                    return Ok(());
+                    return Ok(false);
                 }
                 let reason = format!(
                     "failed on each of {deliveries} deliveries; the last time: {}",
@@ -621,14 +654,15 @@ impl ConsumerLoop {
     }
 
     /// Moves `entry` to `{stream}:dead` with why, and acknowledges it, in
-    /// one transaction: it is in exactly one of the two.
+    /// one transaction: it is in exactly one of the two. Never to be
+    /// acknowledged again: `false`.
     fn dead_letter(
         &self,
         connection: &mut redis::Connection,
         entry: &Incoming,
         reason: &str,
         deliveries: u64,
-    ) -> Result<(), BridgeError> {
+    ) -> Result<bool, BridgeError> {
         let dead = format!("{}:dead", entry.stream);
         let mut pipeline = redis::pipe();
         pipeline.atomic();
@@ -663,22 +697,6 @@ impl ConsumerLoop {
             entry: entry.id.clone(),
             reason: reason.to_owned(),
         });
-        Ok(())
-    }
-}
-
-fn incoming(stream: &str, entry: StreamId) -> Incoming {
-    Incoming {
-        stream: stream.to_owned(),
-        fields: entry
-            .map
-            .iter()
-            .filter_map(|(field, value)| {
-                redis::from_redis_value::<Vec<u8>>(value)
-                    .ok()
-                    .map(|bytes| (field.clone(), bytes))
-            })
-            .collect(),
-        id: entry.id,
+        Ok(false)
     }
 }

@@ -55,6 +55,47 @@ impl RedisUrl {
         })
     }
 
+    /// Like [`parse`](Self::parse), for a `rediss://` URL whose server
+    /// presents a certificate signed by `root_certificate` (PEM): a
+    /// private certificate authority, trusted instead of the platform's.
+    ///
+    /// # Errors
+    ///
+    /// As `parse`, and [`BridgeError::InvalidSetting`] for a URL that is
+    /// not `rediss://`, which would not use the certificate.
+    #[cfg(feature = "tls")]
+    pub fn with_root_certificate(url: &str, root_certificate: &[u8]) -> Result<Self, BridgeError> {
+        let mut parsed = Self::parse(url)?;
+        if !url.starts_with("rediss://") {
+            return Err(BridgeError::InvalidSetting {
+                setting: "tls_root_certificate",
+                value: format!("with `{}`", parsed.shown),
+                expected: "a rediss:// URL",
+            });
+        }
+        let certificates = redis::TlsCertificates {
+            client_tls: None,
+            root_cert: Some(root_certificate.to_vec()),
+        };
+        parsed.client = redis::Client::build_with_tls(url, certificates).map_err(|error| {
+            BridgeError::InvalidSetting {
+                setting: "tls_root_certificate",
+                value: parsed.scrub(&error.to_string()),
+                expected: "a PEM certificate",
+            }
+        })?;
+        Ok(parsed)
+    }
+
+    /// `url`, with `root_certificate` if one is given.
+    pub(crate) fn open(url: &str, root_certificate: Option<&[u8]>) -> Result<Self, BridgeError> {
+        match root_certificate {
+            #[cfg(feature = "tls")]
+            Some(root_certificate) => Self::with_root_certificate(url, root_certificate),
+            _ => Self::parse(url),
+        }
+    }
+
     pub(crate) fn client(&self) -> &redis::Client {
         &self.client
     }

@@ -43,7 +43,13 @@ fn a_send_reaches_the_receivers_of_another_process_once() {
     };
     let (seen, sink) = collected();
     let _receiver = order_placed.connect(move |order, note| {
-        let remote = remote().map(|remote| (remote.sender, remote.deliveries, remote.emission));
+        let remote = remote().map(|remote| {
+            (
+                remote.sender.clone(),
+                remote.deliveries,
+                remote.emission.clone(),
+            )
+        });
         sink.lock()
             .unwrap()
             .push((order.clone(), note.to_owned(), remote));

@@ -13,6 +13,9 @@ pub const INSTALL: &str = "apt-get install -y redis-server";
 
 pub struct Server {
     pub port: u16,
+    /// With [`Server::start_tls`]: the port that speaks TLS, and the
+    /// certificate authority (PEM) that signed the server's certificate.
+    pub tls: Option<(u16, Vec<u8>)>,
     dir: PathBuf,
     child: Option<Child>,
 }
@@ -37,17 +40,86 @@ impl Server {
             eprintln!("\n!!! SKIPPED: {message}\n");
             return None;
         }
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|listener| listener.local_addr())
-            .expect("a free loopback port")
-            .port();
+        let port = free_port();
         let dir = std::env::temp_dir().join(format!("signals-redis-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("a temporary directory");
         let mut server = Self {
             port,
+            tls: None,
             dir,
             child: None,
         };
+        server.launch();
+        Some(server)
+    }
+
+    /// A server that also listens with TLS, its certificate signed by a
+    /// certificate authority made for it with `openssl`.
+    pub fn start_tls() -> Option<Self> {
+        let mut server = Self::start()?;
+        server.kill();
+        let dir = &server.dir;
+        let openssl = |args: &[&str]| {
+            let status = Command::new("openssl")
+                .args(args)
+                .current_dir(dir)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .expect("openssl runs");
+            assert!(status.success(), "openssl {args:?}");
+        };
+        openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.crt",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=signals test CA",
+        ]);
+        openssl(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=localhost",
+        ]);
+        std::fs::write(
+            dir.join("san.ext"),
+            "subjectAltName=DNS:localhost,IP:127.0.0.1\n",
+        )
+        .unwrap();
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.crt",
+            "-days",
+            "2",
+            "-extfile",
+            "san.ext",
+        ]);
+        let authority = std::fs::read(dir.join("ca.crt")).unwrap();
+        server.tls = Some((free_port(), authority));
         server.launch();
         Some(server)
     }
@@ -61,7 +133,25 @@ impl Server {
     }
 
     fn launch(&mut self) {
-        let child = Command::new("redis-server")
+        let mut command = Command::new("redis-server");
+        if let Some((tls_port, _)) = &self.tls {
+            command
+                .args([
+                    "--tls-port",
+                    &tls_port.to_string(),
+                    "--tls-auth-clients",
+                    "no",
+                ])
+                .args([
+                    "--tls-cert-file",
+                    "server.crt",
+                    "--tls-key-file",
+                    "server.key",
+                ])
+                .args(["--tls-ca-cert-file", "ca.crt"]);
+        }
+        let child = command
+            .current_dir(&self.dir)
             .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
             .arg("--dir")
             .arg(&self.dir)
@@ -157,6 +247,13 @@ impl Drop for Server {
         self.kill();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free loopback port")
+        .port()
 }
 
 /// Waits until `done` holds, for at most `timeout`; whether it did.
