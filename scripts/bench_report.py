@@ -1,6 +1,6 @@
 """Joins criterion's results and the allocation counts into BENCHMARKS.md.
 
-Usage: bench_report.py CRITERION_DIR ALLOCATIONS_TSV ROUNDS_TSV > BENCHMARKS.md
+Usage: bench_report.py CRITERION_DIR ALLOCATIONS_TSV ROUNDS_TSV [BRIDGE_TSV] > BENCHMARKS.md
 """
 
 import datetime
@@ -269,10 +269,50 @@ def main():
         row("each further receiver: ≤ 5 ns over awaiting it by hand",
             f"{per_receiver:.2f} ns (from 16 to 64 receivers)", per_receiver <= 5)
         w("")
+    bridge_section(w, t, pathlib.Path(sys.argv[4]) if len(sys.argv) > 4 else None)
     strategy = [key[1] for key in rounds if key[0] == "strategy"]
     if strategy:
         w(f"Read side in this run: {strategy[0]}.\n")
     print("\n".join(out))
+
+
+def bridge_section(w, t, latencies_path):
+    """End to end over Redis Streams (benches/bridge.rs)."""
+    round_size = 2000
+    contenders = [
+        ("signals_redis", "`signals-redis`: `Publisher` → `Subscriber`"),
+        ("floor", "floor: `XADD` per entry, `XREADGROUP` + `XACK` per entry"),
+        ("floor_pipelined", "floor, batched: 256 `XADD`s per round trip, one `XACK` per read"),
+    ]
+    rates = {name: round_size / (t("bridge", name, "") / 1e9) for name, _ in contenders if t("bridge", name, "")}
+    if not rates:
+        return
+    latencies = {}
+    if latencies_path and latencies_path.exists():
+        for line in latencies_path.read_text().splitlines():
+            parts = line.split("\t")
+            if len(parts) == 3:
+                latencies[parts[0]] = (parts[1], parts[2])
+    w("## Redis bridge\n")
+    w("End to end on loopback, one process with its own `redis-server` (no persistence):")
+    w("rounds of 2,000 emissions of `[sent_at, 64-byte string]`, each round ending when")
+    w("the last one is received (`benches/bridge.rs`). Latency: 1,000 emissions sent one")
+    w("at a time, from the send to the receiver.\n")
+    w("| contender | emissions/s | latency p50 | latency p99 |")
+    w("|---|---:|---:|---:|")
+    for name, label in contenders:
+        if name in rates:
+            p50, p99 = latencies.get(name, ("–", "–"))
+            w(f"| {label} | {rates[name] / 1000:.1f} k | {p50} µs | {p99} µs |")
+    w("")
+    if "signals_redis" in rates and "floor" in rates:
+        ratio = rates["signals_redis"] / rates["floor"]
+        w("| target | measured | |")
+        w("|---|---|---|")
+        w(f"| throughput ≥ 0.8× the floor's | {ratio:.2f}× | {check(ratio >= 0.8)} |")
+        if "floor_pipelined" in rates:
+            w(f"| (for reference) against the batched floor | {rates['signals_redis'] / rates['floor_pipelined']:.2f}× | |")
+        w("")
 
 
 if __name__ == "__main__":

@@ -61,7 +61,11 @@ mod thread_worker;
 /// ```
 ///
 /// Options: `#[signal(crate = path)]` names the `signals` crate when it is
-/// re-exported under another path.
+/// re-exported under another path; `#[signal(async_inline = bytes)]` sets
+/// the room an async send keeps for a receiver's future;
+/// `#[signal(bridge)]` implements `signals::Bridge`, so that a transport
+/// such as `signals-redis` can carry the signal's sends to other
+/// processes.
 ///
 /// The `signals` crate documentation is the manual: declaring, receiving,
 /// senders, order, return values and cross-crate registration.

@@ -505,6 +505,41 @@
 //! `co: &mut Co<Y, S, E>` and returns `Result<R, Stop<E>>` into one that
 //! returns an unstarted `Worker<Y, S, R, E>`, as napari's decorator does.
 //!
+//! # Across processes
+//!
+//! `#[signal(bridge)]` lets a transport carry a signal's sends to other
+//! processes: the signal implements [`Bridge`], which hands a transport
+//! each send's arguments as one borrowed tuple, and delivers a decoded,
+//! owned tuple to the local receivers robustly, returning what failed.
+//! The crate `signals-redis` is such a transport, over Redis Streams, with
+//! consumer groups, retries and a dead-letter stream; its documentation is
+//! the bridge's manual.
+//!
+//! ```
+//! use signals::{Bridge, signal};
+//!
+//! #[derive(Clone)]
+//! pub struct Order {
+//!     pub id: u64,
+//! }
+//!
+//! #[signal(bridge)]
+//! pub fn order_paid(order: &Order, note: &str);
+//!
+//! // What a delivery from elsewhere does: owned copies, lent to the receivers.
+//! let failures = order_paid.deliver((Order { id: 1 }, "paid".to_owned()));
+//! assert!(failures.is_empty());
+//! ```
+//!
+//! A bridged signal's arguments are owned types or references to them
+//! (`&str` travels as a `String`, `&[T]` as a `Vec<T>`, `&Path` as a
+//! `PathBuf`); its receivers return nothing, or `Result<(), E>`, whose
+//! `Err` counts as a failure, so that the delivery is retried. Signal
+//! types, async signals, signals whose receivers return a value and
+//! arguments that borrow (`&dyn Trait`, `&Item<'a>`) are refused with a
+//! compile error saying why. A signal declared without `bridge` generates
+//! none of this.
+//!
 //! # Policies
 //!
 //! AMLTK's handler policies, on a static receiver: `every = n`, `when =
