@@ -167,3 +167,19 @@ fn forwarding_from_a_sender_sees_its_type() {
     assert_eq!(seen.len(), 1);
     assert!(seen[0].0.ends_with("Till"), "{seen:?}");
 }
+
+#[signal(bridge)]
+pub fn cache_cleared();
+
+#[test]
+fn a_signal_without_parameters_forwards_and_delivers_an_empty_tuple() {
+    let forwarded = Arc::new(Mutex::new(0));
+    let count = forwarded.clone();
+    let _connection = cache_cleared.forward(&ConnectOptions::new(), move |()| {
+        *count.lock().unwrap() += 1;
+    });
+    cache_cleared.send();
+    assert!(cache_cleared.deliver(()).is_empty());
+    assert_eq!(*forwarded.lock().unwrap(), 2);
+    assert!(<cache_cleared as Bridge>::PARAMETERS.is_empty());
+}

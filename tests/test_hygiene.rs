@@ -89,6 +89,30 @@ mod user {
         receiver.0 + pointer.0 + function.0 + any.0
     }
 
+    // The names of a bridged signal's impl: its receiver type, the
+    // forwarded tuple, the sender.
+    #[signal(bridge)]
+    pub fn bridged(function: &Function, f: &F, any: &AnySender, sender: u32);
+
+    #[test]
+    fn bridged_signals_work_next_to_the_users_names() {
+        use ::signals::Bridge as _;
+        let seen = ::std::sync::Arc::new(::std::sync::Mutex::new(0));
+        let sink = seen.clone();
+        let _forward = bridged.forward(
+            &::signals::ConnectOptions::new(),
+            move |(function, f, any, sender)| {
+                *sink.lock().unwrap() += function.0 + f.0 + any.0 + sender;
+            },
+        );
+        assert!(
+            bridged
+                .deliver((Function(1), F(2), AnySender(3), 4))
+                .is_empty()
+        );
+        assert_eq!(*seen.lock().unwrap(), 10);
+    }
+
     // The names of async sends: the step helper's parameter, the slot.
     #[signal]
     pub async fn awaited(f: &F, step: &Step, filler: &Filler) -> u32;

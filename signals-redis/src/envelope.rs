@@ -10,7 +10,7 @@
 //! | `src` | the publisher's source name |
 //! | `sender` | the type of the sender of a `send_from`; absent for a plain `send` |
 //! | `ct` | the payload's encoding, `json` |
-//! | `p` | the arguments, as a JSON array in the signal's parameter order |
+//! | `p` | the arguments, as a JSON array in the signal's parameter order (`null` for a signal without parameters) |
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

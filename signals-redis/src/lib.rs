@@ -76,8 +76,10 @@
 //! - Receivers may see an entry more than once, so they should be
 //!   idempotent: [`remote()`] gives the emission id, the same on every
 //!   delivery of it.
-//! - Order is kept per stream for one consumer. With several consumers
-//!   in a group, entries run in parallel and in no set order.
+//! - Order is kept per stream for one consumer, except that an entry
+//!   retried after a failure runs after the entries read meanwhile. With
+//!   several consumers in a group, entries run in parallel and in no set
+//!   order.
 //!
 //! A send delivered from another process is marked [`remote()`], and the
 //! publisher of the same signal in this process does not publish it
