@@ -570,3 +570,93 @@ fn credentials_work_and_never_show() {
     assert!(text.contains("app:***@"), "{text}");
     assert!(!text.contains("wrong-pw"), "{text}");
 }
+
+#[signal(bridge)]
+pub fn page_viewed(page: u32);
+
+#[test]
+fn a_new_group_starts_from_the_beginning_or_from_new_entries_as_told() {
+    let Some(server) = Server::start() else {
+        return;
+    };
+    let publisher = Publisher::builder(&server.url()).build().unwrap();
+    publisher.publish(page_viewed).unwrap();
+    page_viewed.send(1);
+    publisher.flush(WAIT).unwrap();
+
+    let (seen, sink) = collected();
+    let _receiver = page_viewed.connect(move |page| {
+        if let Some(remote) = remote() {
+            sink.lock().unwrap().push((remote.stream.clone(), page));
+        }
+    });
+    let history = Subscriber::builder(&server.url(), "history")
+        .subscribe(page_viewed)
+        .start()
+        .unwrap();
+    let live = Subscriber::builder(&server.url(), "live")
+        .start_from(signals_redis::StartFrom::New)
+        .subscribe(page_viewed)
+        .start()
+        .unwrap();
+    page_viewed.send(2);
+    publisher.flush(WAIT).unwrap();
+    assert!(eventually(WAIT, || {
+        history.stats().acknowledged == 2 && live.stats().acknowledged == 1
+    }));
+    let pages: Vec<u32> = seen.lock().unwrap().iter().map(|(_, page)| *page).collect();
+    assert_eq!(
+        pages.iter().filter(|page| **page == 1).count(),
+        1,
+        "{pages:?}"
+    );
+    assert_eq!(
+        pages.iter().filter(|page| **page == 2).count(),
+        2,
+        "{pages:?}"
+    );
+}
+
+#[signal(bridge)]
+pub fn mail_queued(id: u64);
+
+#[test]
+fn stopping_finishes_and_acknowledges_what_was_read() {
+    let Some(server) = Server::start() else {
+        return;
+    };
+    let (seen, sink) = collected();
+    let _receiver = mail_queued.connect(move |id| {
+        if remote().is_some() {
+            std::thread::sleep(Duration::from_millis(2));
+            sink.lock().unwrap().push(id);
+        }
+    });
+    let subscriber = Subscriber::builder(&server.url(), "mail")
+        .batch(50)
+        .subscribe(mail_queued)
+        .start()
+        .unwrap();
+    let publisher = Publisher::builder(&server.url()).build().unwrap();
+    publisher.publish(mail_queued).unwrap();
+    for id in 0..200 {
+        mail_queued.send(id);
+    }
+    publisher.flush(WAIT).unwrap();
+    assert!(eventually(WAIT, || !seen.lock().unwrap().is_empty()));
+    subscriber.stop();
+    let delivered = seen.lock().unwrap().len();
+    let stream = "signals:bridge::mail_queued";
+    assert_eq!(
+        server.pending(stream, "mail"),
+        0,
+        "nothing read is left unacknowledged"
+    );
+    assert!(delivered < 200, "stopped before the end: {delivered}");
+    let rest = Subscriber::builder(&server.url(), "mail")
+        .subscribe(mail_queued)
+        .start()
+        .unwrap();
+    assert!(eventually(WAIT, || seen.lock().unwrap().len() == 200));
+    drop(rest);
+}
