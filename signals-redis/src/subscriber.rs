@@ -163,9 +163,10 @@ impl SubscriberBuilder {
 
     /// How long an entry stays unacknowledged before any consumer of the
     /// group may take it and deliver it again: after a failure, or when
-    /// its consumer died. 30 s by default; it must exceed the longest
-    /// time the receivers take, or an entry still running is delivered
-    /// twice.
+    /// its consumer died. 30 s by default. It must exceed the time a
+    /// consumer takes for one read (up to [`batch`](Self::batch) entries,
+    /// acknowledged together at its end), or another consumer delivers
+    /// again what this one has not finished.
     #[must_use]
     pub fn min_idle(mut self, idle: Duration) -> Self {
         self.min_idle = idle;
@@ -180,7 +181,9 @@ impl SubscriberBuilder {
         self
     }
 
-    /// How many entries one read takes at most; 64 by default.
+    /// How many entries one read takes at most; 64 by default. More
+    /// means fewer round trips, and more entries held by one consumer
+    /// at a time (see [`min_idle`](Self::min_idle)).
     #[must_use]
     pub fn batch(mut self, entries: usize) -> Self {
         self.batch = entries;
