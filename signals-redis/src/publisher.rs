@@ -3,7 +3,7 @@
 //! buffer.
 
 use std::any::TypeId;
-use std::collections::{HashSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
@@ -42,7 +42,8 @@ use crate::{BridgeError, RedisUrl};
 /// for up to 5 seconds, and reports what it could not write.
 pub struct Publisher {
     shared: Arc<Shared>,
-    connections: Mutex<Vec<Connection>>,
+    /// The signals this publisher publishes, and their receivers.
+    published: Mutex<Vec<(TypeId, [Connection; 2])>>,
     writer: Option<JoinHandle<()>>,
 }
 
@@ -170,7 +171,6 @@ impl PublisherBuilder {
             queue: Mutex::new(Queue::default()),
             arrived: Condvar::new(),
             drained: Condvar::new(),
-            published: Mutex::new(HashSet::new()),
             written: AtomicU64::new(0),
             rejected: AtomicU64::new(0),
             dead_lettered: AtomicU64::new(0),
@@ -188,7 +188,7 @@ impl PublisherBuilder {
             })?;
         Ok(Publisher {
             shared,
-            connections: Mutex::new(Vec::new()),
+            published: Mutex::new(Vec::new()),
             writer: Some(writer),
         })
     }
@@ -217,14 +217,14 @@ impl Publisher {
     ///
     /// # Errors
     ///
-    /// [`BridgeError::AlreadyBridged`] if this publisher already publishes
-    /// `signal`.
+    /// [`BridgeError::AlreadyBridged`] if a publisher of this process
+    /// already publishes `signal`: each send would be written twice.
     pub fn publish<S>(&self, signal: S) -> Result<(), BridgeError>
     where
         S: Bridge,
         for<'a> S::Arguments<'a>: Serialize,
     {
-        if !lock(&self.shared.published).insert(TypeId::of::<S>()) {
+        if !lock(&PUBLISHED).insert(TypeId::of::<S>()) {
             return Err(BridgeError::AlreadyBridged {
                 signal: envelope::path::<S>(),
             });
@@ -250,7 +250,7 @@ impl Publisher {
             let sender = crate::remote::take_sent_from();
             shared.enqueue::<S>(&header, sender, serde_json::to_vec(&arguments));
         });
-        lock(&self.connections).extend([from, plain]);
+        lock(&self.published).push((TypeId::of::<S>(), [from, plain]));
         Ok(())
     }
 
@@ -302,9 +302,14 @@ impl Publisher {
     }
 
     fn shut_down(&mut self, timeout: Duration) -> Result<(), BridgeError> {
-        for connection in lock(&self.connections).drain(..) {
-            connection.disconnect();
+        let mut published = lock(&PUBLISHED);
+        for (signal, connections) in lock(&self.published).drain(..) {
+            for connection in connections {
+                connection.disconnect();
+            }
+            published.remove(&signal);
         }
+        drop(published);
         let Some(writer) = self.writer.take() else {
             return Ok(());
         };
@@ -348,7 +353,6 @@ struct Shared {
     arrived: Condvar,
     /// The writer wrote a batch.
     drained: Condvar,
-    published: Mutex<HashSet<TypeId>>,
     written: AtomicU64,
     rejected: AtomicU64,
     dead_lettered: AtomicU64,
@@ -507,6 +511,9 @@ impl Shared {
         Ok(())
     }
 }
+
+/// The signals that a publisher of this process publishes.
+static PUBLISHED: Mutex<BTreeSet<TypeId>> = Mutex::new(BTreeSet::new());
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)

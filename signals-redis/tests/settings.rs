@@ -88,6 +88,17 @@ fn a_signal_bridged_twice_is_refused() {
         publisher.publish(price_changed),
         Err(BridgeError::AlreadyBridged { .. })
     ));
+    let url = format!("redis://127.0.0.1:{}", closed_port());
+    let another = Publisher::builder(&url).on_error(|_| {}).build().unwrap();
+    assert!(
+        matches!(
+            another.publish(price_changed),
+            Err(BridgeError::AlreadyBridged { .. })
+        ),
+        "two publishers in one process would write each send twice"
+    );
+    drop(publisher);
+    another.publish(price_changed).unwrap();
 }
 
 #[test]
