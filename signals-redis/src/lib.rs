@@ -48,6 +48,11 @@
 //! borrowed value and decoded into an owned `Order`, a `&str` into a
 //! `String`.
 //!
+//! A delivery is a plain `send` in the receiving process: there is no
+//! sender object to filter on there, so receivers declared with `sender =
+//! Type` do not see it. The sender's type name of a `send_from` travels,
+//! and [`remote()`] gives it.
+//!
 //! A subscriber decodes an entry only if its version is one it reads and
 //! its signature is exactly its own signal's: an entry of another shape
 //! is never decoded into the wrong type.
