@@ -40,6 +40,9 @@ pub(crate) fn path<S: Signal>() -> String {
 pub(crate) struct Outgoing {
     pub(crate) stream: Arc<str>,
     pub(crate) fields: Vec<(&'static str, Field)>,
+    /// Whether writing it trims its stream: not for a dead-letter stream,
+    /// which keeps every entry.
+    pub(crate) trims: bool,
 }
 
 /// A field's value: what every entry of a signal shares is shared, not
@@ -90,6 +93,7 @@ impl Outgoing {
         Self {
             stream: header.stream.clone(),
             fields,
+            trims: true,
         }
     }
 }

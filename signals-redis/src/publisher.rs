@@ -397,6 +397,7 @@ impl Shared {
                 source: header.source.clone(),
             };
             let mut entry = Outgoing::new(&dead, sender, Vec::new());
+            entry.trims = false;
             entry.fields.retain(|(field, _)| *field != "p");
             let reason = format!(
                 "payload of {size} bytes exceeds the limit of {} bytes; not written",
@@ -496,7 +497,7 @@ impl Shared {
         let mut pipeline = redis::pipe();
         for entry in batch {
             let command = pipeline.cmd("XADD").arg(&*entry.stream);
-            if let (Some(max_len), false) = (self.max_len, entry.stream.ends_with(":dead")) {
+            if let Some(max_len) = self.max_len.filter(|_| entry.trims) {
                 command.arg("MAXLEN").arg("~").arg(max_len);
             }
             command.arg("*");

@@ -660,3 +660,28 @@ fn stopping_finishes_and_acknowledges_what_was_read() {
     assert!(eventually(WAIT, || seen.lock().unwrap().len() == 200));
     drop(rest);
 }
+
+mod graveyard {
+    /// Named so that its stream ends as a dead-letter stream's name does.
+    #[signals::signal(bridge)]
+    pub fn dead(id: u64);
+}
+
+#[test]
+fn streams_are_trimmed_as_configured_whatever_the_signal_is_named() {
+    let Some(server) = Server::start() else {
+        return;
+    };
+    let publisher = Publisher::builder(&server.url())
+        .max_len(Some(10))
+        .build()
+        .unwrap();
+    publisher.publish(graveyard::dead).unwrap();
+    for id in 0..1000 {
+        graveyard::dead.send(id);
+    }
+    publisher.flush(WAIT).unwrap();
+    let length: usize = server.query(redis::cmd("XLEN").arg("signals:bridge::graveyard::dead"));
+    // `MAXLEN ~` trims whole nodes of the stream, so about, not exactly.
+    assert!(length < 1000 / 2, "{length} entries kept");
+}
