@@ -27,7 +27,7 @@ pub const CONTENT_TYPE: &str = "json";
 /// `module::name fn(params)`: what an entry must carry to be decoded as
 /// a send of `S`.
 pub(crate) fn signature<S: Signal>() -> String {
-    format!("{}::{} {}", S::MODULE_PATH, S::NAME, S::SIGNATURE)
+    format!("{} {}", path::<S>(), S::SIGNATURE)
 }
 
 /// `module::name`.

@@ -4,7 +4,7 @@
 
 use std::borrow::Borrow;
 
-use crate::failure::{Render, Rendered};
+use crate::failure::Render;
 use crate::{AnySender, ConnectOptions, Connection, ReceiverError, Signal};
 
 /// A signal declared `#[signal(bridge)]`, whose sends a transport such as
@@ -130,9 +130,5 @@ impl OwnedArgument for std::ffi::OsStr {
 #[doc(hidden)]
 #[must_use]
 pub fn failure_text<E>(failure: &ReceiverError<E>, render: Render<E>) -> String {
-    let rendered = Rendered {
-        error: failure.returned(),
-        render,
-    };
-    failure.shown(&rendered).to_string()
+    failure.shown(&failure.rendered(render)).to_string()
 }

@@ -5,7 +5,7 @@ use core::fmt;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::ReceiverError;
-use crate::failure::{Render, Rendered};
+use crate::failure::Render;
 use crate::list::Shared;
 
 /// An error hook: shown each receiver failure of a robust send, with the
@@ -87,10 +87,7 @@ pub(crate) fn report<E>(shared: Option<&Shared>, error: &ReceiverError<E>, rende
     if signal_hook.is_none() && process_hook.is_none() {
         return;
     }
-    let rendered = Rendered {
-        error: error.returned(),
-        render,
-    };
+    let rendered = error.rendered(render);
     let shown = error.shown(&rendered);
     for hook in signal_hook.iter().chain(&process_hook) {
         hook(&shown);

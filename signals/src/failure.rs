@@ -120,6 +120,15 @@ impl<E> ReceiverError<E> {
         }
     }
 
+    /// Its `Err`, if any, to be shown through `render`: what
+    /// [`shown`](Self::shown) borrows.
+    pub(crate) fn rendered(&self, render: Render<E>) -> Rendered<'_, E> {
+        Rendered {
+            error: self.returned(),
+            render,
+        }
+    }
+
     /// The same failure as an error hook sees it: the receiver's `Err`
     /// shown through `render`, its type's `Debug` if it has one.
     pub(crate) fn shown<'e>(
@@ -149,8 +158,8 @@ pub type Render<E> = Option<fn(&E, &mut fmt::Formatter<'_>) -> fmt::Result>;
 /// A receiver's `Err`, shown through its [`Render`]; an error type
 /// without `Debug` shows its name.
 pub(crate) struct Rendered<'e, E> {
-    pub(crate) error: Option<&'e E>,
-    pub(crate) render: Render<E>,
+    error: Option<&'e E>,
+    render: Render<E>,
 }
 
 impl<E> fmt::Debug for Rendered<'_, E> {

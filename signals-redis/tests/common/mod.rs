@@ -128,10 +128,6 @@ impl Server {
         format!("redis://127.0.0.1:{}", self.port)
     }
 
-    pub fn pid(&self) -> Option<u32> {
-        self.child.as_ref().map(Child::id)
-    }
-
     fn launch(&mut self) {
         let mut command = Command::new("redis-server");
         if let Some((tls_port, _)) = &self.tls {
